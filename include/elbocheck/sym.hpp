@@ -1,0 +1,4 @@
+#pragma once
+// The symbolic layer: terms, canonical form, rules, derivations and their compile-time check.
+#include "elbocheck/sym/claim.hpp"
+#include "elbocheck/sym/symbols.hpp"

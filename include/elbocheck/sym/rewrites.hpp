@@ -1,0 +1,369 @@
+#pragma once
+// The equality rules as rewrites oriented towards a normal form. A step is justified when
+// both of its sides reach the same canonical form under the rules it cites: we compare
+// normal forms rather than search for a rewrite path, so the cost of a check is a few
+// passes over two small trees, cheap enough for a static_assert.
+//
+// Orientation: expectations become integrals (E_q[f] -> int q f dz), because canonical
+// algebra then cancels the q of q * p / q inside them; joints are factored in the model's
+// generative order (latent first: p(x, z) -> p(x | z) p(z)); logs are expanded; sums and
+// constants are pulled out of E and integrals.
+
+#include "elbocheck/sym/canonical.hpp"
+#include "elbocheck/sym/rule_catalog.hpp"
+#include "elbocheck/sym/variables.hpp"
+
+namespace elbocheck::sym {
+
+namespace detail {
+
+constexpr bool is_model_density(const term& t) {
+    return t.is(op::density) && t.role == static_cast<std::uint8_t>(family_role::model);
+}
+
+constexpr term density_like(const term& family, std::vector<term> sampled,
+                            std::vector<term> conditioning) {
+    symbol s{family.id, family.latex, family.role, family.subscript};
+    return make_density(s, std::move(sampled), std::move(conditioning));
+}
+
+constexpr std::vector<term> sampled_of(const term& d) {
+    return {d.kids.begin(), d.kids.begin() + d.given};
+}
+constexpr std::vector<term> conditioning_of(const term& d) {
+    return {d.kids.begin() + d.given, d.kids.end()};
+}
+
+constexpr bool is_latent(const term& v) {
+    return v.role == static_cast<std::uint8_t>(variable_role::latent);
+}
+
+// The factors of a canonical product (a lone term is a product of one).
+constexpr std::vector<term> factors_of(const term& t) {
+    if (t.is(op::mul))
+        return t.kids;
+    return {t};
+}
+
+constexpr term product_of(std::vector<term> factors) {
+    if (factors.empty())
+        return make_number(1);
+    if (factors.size() == 1)
+        return std::move(factors.front());
+    return make_product(std::move(factors));
+}
+
+constexpr term sum_of(std::vector<term> summands) {
+    if (summands.empty())
+        return make_number(0);
+    if (summands.size() == 1)
+        return std::move(summands.front());
+    return make_sum(std::move(summands));
+}
+
+// ---- marginalization: int p(A, v | C) dv = p(A | C); int p(A | v, C) p(v | C) dv = p(A | C)
+constexpr bool marginalize(term& node) {
+    if (!node.is(op::integral))
+        return false;
+    const int v = node.kids[0].id;
+    const term& body = node.kids[1];
+    if (is_model_density(body) && body.given >= 2 && sampled_variables(body).contains(v)) {
+        std::vector<term> sampled;
+        for (const term& s : sampled_of(body))
+            if (s.id != v)
+                sampled.push_back(s);
+        node = density_like(body, std::move(sampled), conditioning_of(body));
+        return true;
+    }
+    if (body.is(op::mul) && body.kids.size() == 2 && is_model_density(body.kids[0]) &&
+        is_model_density(body.kids[1]) && body.kids[0].id == body.kids[1].id) {
+        for (int first = 0; first < 2; ++first) {
+            const term& rest = body.kids[first];         // p(A | v, C)
+            const term& marginal = body.kids[1 - first]; // p(v | C)
+            if (marginal.given != 1 || marginal.kids[0].id != v)
+                continue;
+            variable_set cond = conditioning_variables(rest);
+            if (!cond.contains(v) || sampled_variables(rest).contains(v))
+                continue;
+            cond.erase(v);
+            if (cond != conditioning_variables(marginal))
+                continue;
+            node = density_like(rest, sampled_of(rest), conditioning_of(marginal));
+            return true;
+        }
+    }
+    return false;
+}
+
+// ---- chain rule: p(O, L | C) = p(O | L, C) p(L | C), observed O after latent L
+constexpr bool factor_joint(term& node) {
+    if (!is_model_density(node))
+        return false;
+    std::vector<term> observed, latent;
+    for (const term& s : sampled_of(node))
+        (is_latent(s) ? latent : observed).push_back(s);
+    if (observed.empty() || latent.empty())
+        return false;
+    std::vector<term> cond_likelihood = latent;
+    for (const term& c : conditioning_of(node))
+        cond_likelihood.push_back(c);
+    term likelihood = density_like(node, observed, std::move(cond_likelihood));
+    term prior = density_like(node, latent, conditioning_of(node));
+    node = make_product({std::move(likelihood), std::move(prior)});
+    return true;
+}
+
+// ---- Bayes' rule: p(L | O, C) = p(O | L, C) p(L | C) / p(O | C), and joints as above
+constexpr bool invert_posterior(term& node) {
+    if (factor_joint(node))
+        return true;
+    if (!is_model_density(node))
+        return false;
+    for (const term& s : sampled_of(node))
+        if (!is_latent(s))
+            return false;
+    std::vector<term> observed, other;
+    for (const term& c : conditioning_of(node))
+        (is_latent(c) ? other : observed).push_back(c);
+    if (observed.empty())
+        return false;
+    std::vector<term> cond_likelihood = sampled_of(node);
+    for (const term& c : other)
+        cond_likelihood.push_back(c);
+    term likelihood = density_like(node, observed, std::move(cond_likelihood));
+    term prior = density_like(node, sampled_of(node), other);
+    term evidence = density_like(node, observed, other);
+    node = make_product(
+        {std::move(likelihood), std::move(prior), make_power(std::move(evidence), -1)});
+    return true;
+}
+
+// ---- E_{v ~ d}[f] = int d f dv
+constexpr bool expectation_to_integral(term& node) {
+    if (!node.is(op::expectation))
+        return false;
+    term body = make_product({node.kids[1], node.kids[2]});
+    node = make_integral(node.kids[0], canonical(body));
+    return true;
+}
+
+// ---- log(a b) = log a + log b, log(a^k) = k log a for k > 0 (quotients: see below)
+constexpr bool expand_log_product(term& node) {
+    if (!node.is(op::log))
+        return false;
+    const term& arg = node.kids[0];
+    std::vector<term> numerator;
+    bool has_denominator = false;
+    for (const term& f : factors_of(arg)) {
+        if (f.is(op::power) && f.value.sign() < 0)
+            has_denominator = true;
+        else if (f.is(op::number) && f.value.sign() <= 0)
+            return false; // log of a non-positive number is not ours to expand
+        else
+            numerator.push_back(f);
+    }
+    // Only a genuine product (two or more numerator factors, or a positive power) splits;
+    // a quotient a/b is log_of_quotient's business.
+    const bool single_power = numerator.size() == 1 && numerator[0].is(op::power);
+    if (has_denominator || (numerator.size() < 2 && !single_power))
+        return false;
+    std::vector<term> logs;
+    for (const term& f : numerator) {
+        if (f.is(op::power))
+            logs.push_back(make_product({make_number(f.value), make_log(f.kids.front())}));
+        else
+            logs.push_back(make_log(f));
+    }
+    node = make_sum(std::move(logs));
+    return true;
+}
+
+// ---- log(N / D) = log N - log D
+constexpr bool expand_log_quotient(term& node) {
+    if (!node.is(op::log))
+        return false;
+    std::vector<term> numerator, denominator;
+    for (const term& f : factors_of(node.kids[0])) {
+        if (f.is(op::power) && f.value.sign() < 0)
+            denominator.push_back(canonical(make_power(f.kids.front(), -f.value)));
+        else
+            numerator.push_back(f);
+    }
+    if (denominator.empty())
+        return false;
+    node = make_difference(make_log(product_of(std::move(numerator))),
+                           make_log(product_of(std::move(denominator))));
+    return true;
+}
+
+// ---- E_q[a + b] = E_q[a] + E_q[b]; E_q[c f] = c E_q[f]; the same for integrals, where
+// an integrand q (a + b) is distributed first: int q (a + b) = int q a + int q b.
+constexpr term rebind(const term& binder, term body) {
+    term out = binder;
+    out.kids.back() = std::move(body);
+    return out;
+}
+
+constexpr bool apply_linearity(term& node) {
+    if (!node.is(op::expectation) && !node.is(op::integral))
+        return false;
+    const int v = node.kids[0].id;
+    const term& body = node.kids.back();
+    if (body.is(op::add)) {
+        std::vector<term> parts;
+        for (const term& s : body.kids)
+            parts.push_back(rebind(node, s));
+        node = make_sum(std::move(parts));
+        return true;
+    }
+    if (!body.is(op::mul))
+        return false;
+    std::vector<term> constant, varying;
+    for (const term& f : body.kids)
+        (depends_on(f, v) ? varying : constant).push_back(f);
+    if (!constant.empty() && !varying.empty()) {
+        node = make_product(
+            {product_of(std::move(constant)), rebind(node, product_of(std::move(varying)))});
+        return true;
+    }
+    // int q (a + b) dz: distribute over the one sum among the factors.
+    for (std::size_t i = 0; i < body.kids.size(); ++i) {
+        if (!body.kids[i].is(op::add))
+            continue;
+        std::vector<term> parts;
+        for (const term& s : body.kids[i].kids) {
+            std::vector<term> factors = body.kids;
+            factors[i] = s;
+            parts.push_back(rebind(node, make_product(std::move(factors))));
+        }
+        node = make_sum(std::move(parts));
+        return true;
+    }
+    return false;
+}
+
+// The density over exactly v among an integrand's factors, if there is one.
+constexpr int density_over(const std::vector<term>& factors, int v) {
+    for (std::size_t i = 0; i < factors.size(); ++i) {
+        const term& f = factors[i];
+        if (f.is(op::density) && f.given == 1 && f.kids[0].id == v)
+            return static_cast<int>(i);
+    }
+    return -1;
+}
+
+// ---- E_{v ~ q}[c] = c and int q c dv = c, for c free of v
+constexpr bool drop_constant_expectation(term& node) {
+    const bool is_e = node.is(op::expectation);
+    if (!is_e && !node.is(op::integral))
+        return false;
+    const int v = node.kids[0].id;
+    if (is_e) {
+        if (depends_on(node.kids[2], v))
+            return false;
+        node = term(node.kids[2]);
+        return true;
+    }
+    std::vector<term> factors = factors_of(node.kids[1]);
+    const int at = density_over(factors, v);
+    if (at < 0)
+        return false;
+    factors.erase(factors.begin() + at);
+    term rest = product_of(std::move(factors));
+    if (depends_on(rest, v))
+        return false;
+    node = std::move(rest);
+    return true;
+}
+
+// ---- int q(v | C) dv = 1
+constexpr bool normalize_density(term& node) {
+    if (!node.is(op::integral))
+        return false;
+    const term& body = node.kids[1];
+    if (!body.is(op::density) || body.given != 1 || body.kids[0].id != node.kids[0].id)
+        return false;
+    node = make_number(1);
+    return true;
+}
+
+// ---- KL(a || b) = E_{v ~ a}[log(a / b)]
+constexpr bool unfold_kl(term& node) {
+    if (!node.is(op::kl) || node.kids[0].given != 1)
+        return false;
+    term first = node.kids[0];
+    term second = node.kids[1];
+    term variable = first.kids[0];
+    // Exactly the definition's form, E_a[log(a / b)]; splitting the log is a rule of its own.
+    node = make_expectation(std::move(variable), first,
+                            make_log(make_quotient(first, std::move(second))));
+    return true;
+}
+
+constexpr bool unfold_definition(term& node) {
+    if (!node.is(op::named) || node.kids.empty())
+        return false;
+    node = term(node.kids.front());
+    return true;
+}
+
+constexpr bool rewrite_here(rule_id rule, term& node) {
+    switch (rule) {
+    case rule_id::definition:
+        return unfold_definition(node);
+    case rule_id::marginalization:
+        return marginalize(node);
+    case rule_id::chain_rule:
+        return factor_joint(node);
+    case rule_id::bayes_rule:
+        return invert_posterior(node);
+    case rule_id::integral_as_expectation:
+    case rule_id::expectation_as_integral:
+        return expectation_to_integral(node);
+    case rule_id::log_of_product:
+        return expand_log_product(node);
+    case rule_id::log_of_quotient:
+        return expand_log_quotient(node);
+    case rule_id::linearity:
+        return apply_linearity(node);
+    case rule_id::expectation_of_constant:
+        return drop_constant_expectation(node);
+    case rule_id::normalization:
+        return normalize_density(node);
+    case rule_id::kl_definition:
+        return unfold_kl(node);
+    default:
+        return false; // visible and inequality rules do not rewrite
+    }
+}
+
+} // namespace detail
+
+// Applies `rule` everywhere in t, innermost first. Returns whether anything changed.
+// A name's definition and a density's variables are not entered.
+constexpr bool rewrite_everywhere(rule_id rule, term& t) {
+    bool changed = false;
+    // Only integrands and operands are entered: the bound variable and the density an
+    // expectation draws from are its measure, and rewriting p(z | x) there into a product
+    // would turn E_{p(z | x)} into nonsense. KL's operands are densities, not expressions.
+    switch (t.kind) {
+    case op::expectation:
+    case op::integral:
+        changed = rewrite_everywhere(rule, t.kids.back());
+        break;
+    case op::named:
+    case op::density:
+    case op::kl:
+        break;
+    default:
+        for (term& k : t.kids)
+            changed = rewrite_everywhere(rule, k) || changed;
+    }
+    if (detail::rewrite_here(rule, t)) {
+        changed = true;
+        t = canonical(t);
+    }
+    return changed;
+}
+
+} // namespace elbocheck::sym

@@ -1,0 +1,20 @@
+#pragma once
+// The symbols of the seed documents, with fixed ids so that every derivation, test and
+// generated page agrees on them: observed x, latent z (and theta, the parameters treated
+// as a latent variable in the appendix of document 001), the model family p_theta and the
+// guide family q_phi.
+
+#include "elbocheck/sym/expression.hpp"
+
+namespace elbocheck::sym::symbols {
+
+inline constexpr variable_t<1, "x", variable_role::observed> x{};
+inline constexpr variable_t<2, "z", variable_role::latent> z{};
+inline constexpr variable_t<3, R"(\theta)", variable_role::latent> theta{};
+
+inline constexpr family_t<1, "p", R"(\theta)", family_role::model> p{};
+inline constexpr family_t<2, "q", R"(\phi)", family_role::guide> q{};
+
+inline constexpr parameter_t<1, R"(\beta)"> beta{};
+
+} // namespace elbocheck::sym::symbols

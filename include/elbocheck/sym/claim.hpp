@@ -112,6 +112,13 @@ constexpr derivation_t<Start> derivation(derivation_info about, Start) {
     return {about, {}};
 }
 
+// The verdict of a single step written with the DSL: check(a, relation::eq, b, by(...)).
+template <expression Before, expression After, rule_id... Ids>
+constexpr step_verdict check(Before, relation claimed, After, rule_list<Ids...>) {
+    const std::array<rule_id, sizeof...(Ids)> cited{Ids...};
+    return check_step(Before::lower(), claimed, After::lower(), cited);
+}
+
 // ---- Compile-time verdicts ---------------------------------------------------------------
 
 // The verdict of every step, computed while compiling. `Lower` is anything callable in a

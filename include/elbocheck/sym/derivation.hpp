@@ -58,8 +58,10 @@ constexpr text variable_name(const term& t, int id) {
     return {};
 }
 
-constexpr text quoted_key(rule_id r) {
-    return "'" + text(info(r).key) + "'";
+// Messages avoid quote characters: GCC prints a message carried in a template argument
+// with its quotes escaped, which reads badly.
+constexpr text rule_key(rule_id r) {
+    return text(info(r).key);
 }
 
 constexpr text form_text(const form_report& f, const term& where) {
@@ -109,14 +111,14 @@ constexpr text describe(const step_verdict& v, std::size_t index, const step_dat
         return head + "not justified: the cited rules do not turn the previous expression into "
                       "this one";
     case step_reason::rule_does_not_apply:
-        return head + "not justified: rule " + detail::quoted_key(v.rule) +
+        return head + "not justified: rule " + detail::rule_key(v.rule) +
                " does not apply here (its pattern occurs nowhere in the step)";
     case step_reason::relation_mismatch:
-        return head + "not justified: rule " + detail::quoted_key(v.rule) + " gives '" +
-               text(symbol_of(v.derived)) + "' here, but the step claims '" +
-               text(symbol_of(step.claimed)) + "'";
+        return head + "not justified: rule " + detail::rule_key(v.rule) + " gives " +
+               text(symbol_of(v.derived)) + " here, but the step claims " +
+               text(symbol_of(step.claimed));
     case step_reason::sign_unknown:
-        return head + "not justified: rule " + detail::quoted_key(v.rule) +
+        return head + "not justified: rule " + detail::rule_key(v.rule) +
                " matches only where the sign of the surrounding expression is unknown";
     case step_reason::two_inequalities:
         return head + "not justified: a step may use one inequality at a time";

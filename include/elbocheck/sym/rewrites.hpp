@@ -113,6 +113,42 @@ constexpr bool factor_joint(term& node) {
     return true;
 }
 
+// ---- chain rule, the other order: p(L | O, C) p(O | C) = p(O | L, C) p(L | C) inside a
+// product, so that both factorizations of a joint reach the same normal form.
+constexpr bool refactor_product(term& node) {
+    if (!node.is(op::mul))
+        return false;
+    for (std::size_t i = 0; i < node.kids.size(); ++i) {
+        const term& posterior = node.kids[i]; // p(L | O, C)
+        if (!is_model_density(posterior))
+            continue;
+        bool all_latent = true;
+        for (const term& s : sampled_of(posterior))
+            all_latent = all_latent && is_latent(s);
+        if (!all_latent)
+            continue;
+        std::vector<term> observed, other;
+        for (const term& c : conditioning_of(posterior))
+            (is_latent(c) ? other : observed).push_back(c);
+        if (observed.empty())
+            continue;
+        const term evidence = canonical(density_like(posterior, observed, other)); // p(O | C)
+        for (std::size_t j = 0; j < node.kids.size(); ++j) {
+            if (j == i || !same(node.kids[j], evidence))
+                continue;
+            std::vector<term> cond_likelihood = sampled_of(posterior);
+            for (const term& c : other)
+                cond_likelihood.push_back(c);
+            term likelihood = density_like(posterior, observed, std::move(cond_likelihood));
+            term prior = density_like(posterior, sampled_of(posterior), other);
+            node.kids[i] = std::move(likelihood);
+            node.kids[j] = std::move(prior);
+            return true;
+        }
+    }
+    return false;
+}
+
 // ---- Bayes' rule: p(L | O, C) = p(O | L, C) p(L | C) / p(O | C), and joints as above
 constexpr bool invert_posterior(term& node) {
     if (factor_joint(node))
@@ -314,7 +350,7 @@ constexpr bool rewrite_here(rule_id rule, term& node) {
     case rule_id::marginalization:
         return marginalize(node);
     case rule_id::chain_rule:
-        return factor_joint(node);
+        return factor_joint(node) || refactor_product(node);
     case rule_id::bayes_rule:
         return invert_posterior(node);
     case rule_id::integral_as_expectation:

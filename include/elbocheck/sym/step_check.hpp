@@ -292,8 +292,13 @@ constexpr step_verdict check_step(const term& before, relation claimed, const te
     if (cited.inequalities.empty()) {
         const term lhs = cited.normalize(before);
         const term rhs = cited.normalize(after);
-        if (!same(lhs, rhs))
+        if (!same(lhs, rhs)) {
+            // A cited rule that never applied is the more useful thing to say.
+            rule_id idle{};
+            if (!cited.all_fired(idle))
+                return fail(step_reason::rule_does_not_apply, relation::eq, idle);
             return fail(step_reason::sides_differ, relation::eq, first_cited);
+        }
         // Equal sides also satisfy a claimed >= or <=; the claim is weaker, not false.
         return succeed(relation::eq, cited);
     }

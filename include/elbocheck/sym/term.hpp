@@ -56,6 +56,8 @@ struct short_text {
             chars[i] = text[i];
         length = static_cast<std::uint8_t>(text.size());
     }
+    constexpr short_text(const char* text)
+        : short_text(std::string_view(text)) {}
     constexpr std::string_view view() const { return {chars, length}; }
     constexpr bool empty() const { return length == 0; }
 };

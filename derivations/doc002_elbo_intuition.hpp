@@ -24,6 +24,7 @@ inline constexpr auto main_derivation =
             "An integral against a density is an expectation under it.")
         .ge(E(z, q(z | x))[log(p(x, z) / q(z | x))], by(jensen),
             "The log of an expectation is at least the expectation of the log.")
+        .gap_is(KL(q(z | x), p(z | x)))
         .eq(E(z, q(z | x))[log(p(x, z)) - log(q(z | x))], by(log_of_quotient),
             "Split the log of the ratio into a difference of logs.")
         .eq(E(z, q(z | x))[log(p(x | z)) + log(p(z)) - log(q(z | x))],

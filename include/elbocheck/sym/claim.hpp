@@ -16,7 +16,9 @@
 
 #include <array>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 
 namespace elbocheck::sym {
 
@@ -51,10 +53,24 @@ inline constexpr rule_tag<rule_id::kl_nonnegative> kl_nonnegative{};
 inline constexpr rule_tag<rule_id::jensen> jensen{};
 } // namespace rules
 
-template <relation R, expression Next, class Rules>
+template <relation R, expression Next, class Rules, class Gap = void>
 struct step_t {
-    static constexpr step_data lower() { return {R, Next::lower(), Rules::lower()}; }
+    static constexpr step_data lower() {
+        step_data s{R, Next::lower(), Rules::lower(), {}};
+        if constexpr (!std::is_void_v<Gap>)
+            s.gap.push_back(Gap::lower());
+        return s;
+    }
 };
+
+namespace detail {
+template <class Gap, class Step>
+struct with_gap;
+template <class Gap, relation R, class Next, class Rules, class Old>
+struct with_gap<Gap, step_t<R, Next, Rules, Old>> {
+    using type = step_t<R, Next, Rules, Gap>;
+};
+} // namespace detail
 
 // What the author says about a step: the words, and, for a document's wrong step recorded
 // as written, why it is wrong (empty when the step is meant to be right).
@@ -98,7 +114,17 @@ struct derivation_t {
     constexpr auto le(Next n, rule_list<Ids...> r, std::string_view words) const {
         return then<relation::le>(n, r, words);
     }
+    // Says what the last step's gap equals (an inequality's larger side minus its smaller).
+    template <expression Gap>
+    constexpr auto gap_is(Gap) const {
+        static_assert(step_count > 0, "gap_is() annotates the last step; there is none yet");
+        return replace_last_step<Gap>(std::make_index_sequence<step_count - 1>{});
+    }
+
     // Marks the last step as a document's mistake, recorded as written.
+    template <class Gap, std::size_t... I>
+    constexpr auto replace_last_step(std::index_sequence<I...>) const;
+
     constexpr derivation_t flagged(std::string_view why) const {
         static_assert(step_count > 0, "flagged() marks the last step; there is none yet");
         derivation_t out = *this;
@@ -106,6 +132,17 @@ struct derivation_t {
         return out;
     }
 };
+
+template <expression Start, class... Steps>
+template <class Gap, std::size_t... I>
+constexpr auto derivation_t<Start, Steps...>::replace_last_step(std::index_sequence<I...>) const {
+    using steps = std::tuple<Steps...>;
+    using last = std::tuple_element_t<step_count - 1, steps>;
+    derivation_t<Start, std::tuple_element_t<I, steps>...,
+                 typename detail::with_gap<Gap, last>::type>
+        out{about, notes};
+    return out;
+}
 
 template <expression Start>
 constexpr derivation_t<Start> derivation(derivation_info about, Start) {

@@ -15,6 +15,9 @@ struct step_data {
     relation claimed = relation::eq;
     term next;
     std::vector<rule_id> rules;
+    // For an inequality: what its gap (larger side minus smaller) equals, when the author
+    // says so, e.g. KL(q || p(z | x)) for Jensen's step. Zero or one term.
+    std::vector<term> gap;
 };
 
 struct derivation_data {

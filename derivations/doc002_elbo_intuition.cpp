@@ -4,3 +4,4 @@
 
 ELBOCHECK_CLAIM_VALID(elbocheck::derivations::doc002::main_derivation);
 ELBOCHECK_CLAIM_VALID(elbocheck::derivations::doc002::gap);
+ELBOCHECK_CLAIM_VALID(elbocheck::derivations::doc002::bound_stated_first);

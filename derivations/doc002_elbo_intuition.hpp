@@ -46,4 +46,10 @@ inline constexpr auto gap =
             "The evidence minus the ELBO is the KL divergence from the approximate posterior to "
             "the true posterior.");
 
+inline constexpr auto bound_stated_first =
+    derivation({"doc002_bound", "The ELBO equation (section 1)", "002_06f46af21b9f7e91.txt"},
+               log(p(x)))
+        .ge(E(z, q(z | x))[log(p(x | z))] - KL(q(z | x), p(z)), by(lemma<main_derivation>),
+            "Stated in section 1; section 2 derives it.");
+
 } // namespace elbocheck::derivations::doc002

@@ -55,25 +55,28 @@ derivation_data doc002_at_run_time(const vocabulary& v) {
     auto Eq = [&](term body) { return make_expectation(z, q, std::move(body)); };
 
     derivation_data d;
+    auto add = [&d](relation r, term next, std::vector<rule_id> rules) {
+        step_data s;
+        s.claimed = r;
+        s.next = std::move(next);
+        s.rules = std::move(rules);
+        d.steps.push_back(std::move(s));
+    };
     d.start = make_log(px);
-    d.steps.push_back(
-        {relation::eq, make_log(make_integral(z, pxz)), rules_named({"marginalization"})});
-    d.steps.push_back({relation::eq,
-                       make_log(make_integral(z, make_product({q, make_quotient(pxz, q)}))),
-                       rules_named({"multiply_by_one"})});
-    d.steps.push_back({relation::eq, make_log(Eq(make_quotient(pxz, q))),
-                       rules_named({"integral_as_expectation"})});
-    d.steps.push_back({relation::ge, Eq(make_log(make_quotient(pxz, q))), rules_named({"jensen"})});
-    d.steps.push_back({relation::eq, Eq(make_difference(make_log(pxz), make_log(q))),
-                       rules_named({"log_of_quotient"})});
-    d.steps.push_back({relation::eq,
-                       Eq(make_difference(make_sum({make_log(px_z), make_log(pz)}), make_log(q))),
-                       rules_named({"chain_rule", "log_of_product"})});
-    d.steps.push_back({relation::eq,
-                       make_difference(Eq(make_log(px_z)), Eq(make_log(make_quotient(q, pz)))),
-                       rules_named({"linearity", "log_of_quotient"})});
-    d.steps.push_back({relation::eq, make_difference(Eq(make_log(px_z)), make_kl(q, pz)),
-                       rules_named({"kl_definition"})});
+    add(relation::eq, make_log(make_integral(z, pxz)), rules_named({"marginalization"}));
+    add(relation::eq, make_log(make_integral(z, make_product({q, make_quotient(pxz, q)}))),
+        rules_named({"multiply_by_one"}));
+    add(relation::eq, make_log(Eq(make_quotient(pxz, q))),
+        rules_named({"integral_as_expectation"}));
+    add(relation::ge, Eq(make_log(make_quotient(pxz, q))), rules_named({"jensen"}));
+    add(relation::eq, Eq(make_difference(make_log(pxz), make_log(q))),
+        rules_named({"log_of_quotient"}));
+    add(relation::eq, Eq(make_difference(make_sum({make_log(px_z), make_log(pz)}), make_log(q))),
+        rules_named({"chain_rule", "log_of_product"}));
+    add(relation::eq, make_difference(Eq(make_log(px_z)), Eq(make_log(make_quotient(q, pz)))),
+        rules_named({"linearity", "log_of_quotient"}));
+    add(relation::eq, make_difference(Eq(make_log(px_z)), make_kl(q, pz)),
+        rules_named({"kl_definition"}));
     return d;
 }
 
@@ -95,11 +98,11 @@ TEST_CASE("run-time terms equal the lowered expression templates", "[engine]") {
 
 TEST_CASE("run-time verdicts equal the compile-time verdicts", "[engine]") {
     using D = decltype(elbocheck::derivations::doc002::main_derivation);
-    const std::vector<step_verdict> run_time = check_derivation(doc002_at_run_time(vocabulary{}));
+    const std::vector<step_outcome> run_time = check_derivation(doc002_at_run_time(vocabulary{}));
     REQUIRE(run_time.size() == D::step_count);
     for (std::size_t i = 0; i < run_time.size(); ++i) {
         INFO("step " << i + 1);
-        CHECK(run_time[i] == verdicts<D>[i]);
+        CHECK(run_time[i].written == verdicts<D>[i].written);
     }
 }
 
@@ -109,25 +112,26 @@ TEST_CASE("wrong steps built at run time are caught", "[engine]") {
 
     SECTION("Jensen's step written with =") {
         d.steps[3].claimed = relation::eq;
-        const auto verdicts = check_derivation(d);
-        CHECK(verdicts[3].reason == step_reason::relation_mismatch);
-        CHECK(verdicts[3].derived == relation::ge);
-        CHECK(describe(verdicts[3], 4, d.steps[3]).view().find("gives >=") != std::string::npos);
+        const auto outcomes = check_derivation(d);
+        CHECK(outcomes[3].written.reason == step_reason::relation_mismatch);
+        CHECK(outcomes[3].written.derived == relation::ge);
+        CHECK(describe(outcomes[3].written, 4, d.steps[3]).view().find("gives >=") !=
+              std::string::npos);
     }
     SECTION("the log dropped from the ELBO") {
         d.steps[3].next = make_expectation(
             v.var("z"), v.density("q", {"z"}, {"x"}),
             make_quotient(v.density("p", {"x", "z"}), v.density("q", {"z"}, {"x"})));
-        const auto verdicts = check_derivation(d);
-        CHECK_FALSE(verdicts[3].justified());
+        const auto outcomes = check_derivation(d);
+        CHECK_FALSE(outcomes[3].written.justified());
     }
     SECTION("KL with its arguments swapped") {
         d.steps[7].next =
             make_difference(make_expectation(v.var("z"), v.density("q", {"z"}, {"x"}),
                                              make_log(v.density("p", {"x"}, {"z"}))),
                             make_kl(v.density("p", {"z"}), v.density("q", {"z"}, {"x"})));
-        const auto verdicts = check_derivation(d);
-        CHECK(verdicts[7].reason == step_reason::sides_differ);
+        const auto outcomes = check_derivation(d);
+        CHECK(outcomes[7].written.reason == step_reason::sides_differ);
     }
     SECTION("an unknown rule key is not found") {
         rule_id r{};

@@ -44,11 +44,10 @@ const char* status_word(sym::step_status s) {
 int check_one(const sym::derivation_record& d, const palette& c) {
     std::printf("%s  %s%s%s\n", std::string(d.about.name).c_str(), c.dim,
                 std::string(d.about.title).c_str(), c.reset);
-    const std::vector<sym::step_verdict> verdicts = sym::check_derivation(d.data);
+    const std::vector<sym::step_outcome> outcomes = sym::check_derivation(d.data);
     int surprises = 0;
-    for (std::size_t i = 0; i < verdicts.size(); ++i) {
-        const bool passed = verdicts[i].justified();
-        const bool expected = passed != d.expected_to_fail(i);
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        const bool expected = outcomes[i].as_expected();
         surprises += !expected;
         std::string rules;
         for (sym::rule_id r : d.data.steps[i].rules) {
@@ -59,12 +58,17 @@ int check_one(const sym::derivation_record& d, const palette& c) {
         }
         std::printf("  %sstep %2zu  %-2s  %-40s  %-11s%s%s\n", expected ? c.good : c.bad, i + 1,
                     std::string(sym::symbol_of(d.data.steps[i].claimed)).c_str(), rules.c_str(),
-                    status_word(verdicts[i].status),
-                    passed ? "" : (expected ? "  (expected: a mistake of the document)" : ""),
+                    status_word(outcomes[i].written.status),
+                    outcomes[i].has_correction ? "  (a mistake of the document, recorded)" : "",
                     c.reset);
         if (!expected)
-            std::printf("           %s\n",
-                        sym::describe(verdicts[i], i + 1, d.data.steps[i]).str().c_str());
+            std::printf(
+                "           %s\n",
+                sym::describe_unexpected(outcomes[i], i + 1, d.data.steps[i]).str().c_str());
+        else if (outcomes[i].has_correction)
+            std::printf("           %s%s\n           why: %s%s\n", c.dim,
+                        sym::describe(outcomes[i].written, i + 1, d.data.steps[i]).str().c_str(),
+                        std::string(d.notes[i].mistake).c_str(), c.reset);
     }
     return surprises;
 }

@@ -4,6 +4,7 @@
 // run time; check_derivation gives every step its verdict, and describe() words it.
 
 #include "elbocheck/sym/latex.hpp"
+#include "elbocheck/sym/lemma.hpp"
 #include "elbocheck/sym/step_check.hpp"
 #include "elbocheck/sym/text.hpp"
 
@@ -15,38 +16,68 @@ struct step_data {
     relation claimed = relation::eq;
     term next;
     std::vector<rule_id> rules;
+    std::vector<lemma_data> lemmas; // one per rule_id::lemma in rules, in order
     // For an inequality: what its gap (larger side minus smaller) equals, when the author
     // says so, e.g. KL(q || p(z | x)) for Jensen's step. Zero or one term.
     std::vector<term> gap;
+    // A document's wrong step is recorded as written, with its correction here (zero or one
+    // step); the derivation continues from the correction.
+    std::vector<step_data> correction;
+
+    constexpr bool recorded_as_mistake() const { return !correction.empty(); }
+    // The term the next step starts from.
+    constexpr const term& continues_from() const {
+        return correction.empty() ? next : correction.front().next;
+    }
 };
 
 struct derivation_data {
     term start;
     std::vector<step_data> steps;
+
+    constexpr const term& final_term() const {
+        return steps.empty() ? start : steps.back().continues_from();
+    }
 };
 
-constexpr std::vector<step_verdict> check_derivation(const derivation_data& d) {
-    std::vector<step_verdict> out;
-    const term* before = &d.start;
-    if (form_report start_form = check_form(d.start); !start_form.ok()) {
-        // Nothing can follow from a meaningless start: every step inherits the problem.
-        for (std::size_t i = 0; i < d.steps.size(); ++i)
-            out.push_back({step_status::ill_formed, step_reason::ill_formed, d.steps[i].claimed,
-                           rule_id::rearrangement, start_form});
-        return out;
+// A step's verdict as written and, for a recorded mistake, its correction's.
+struct step_outcome {
+    step_verdict written;
+    bool has_correction = false;
+    step_verdict corrected{};
+
+    // A correct step must be justified; a recorded mistake must not be, and its correction
+    // must be.
+    constexpr bool as_expected() const {
+        return has_correction ? !written.justified() && corrected.justified() : written.justified();
     }
+};
+
+constexpr step_verdict check_one(const term& before, const step_data& s) {
+    return check_step(before, s.claimed, s.next, s.rules, s.lemmas);
+}
+
+constexpr std::vector<step_outcome> check_derivation(const derivation_data& d) {
+    std::vector<step_outcome> out;
+    const term* before = &d.start;
     for (const step_data& s : d.steps) {
-        out.push_back(check_step(*before, s.claimed, s.next, s.rules));
-        before = &s.next;
+        step_outcome o{check_one(*before, s)};
+        if (s.recorded_as_mistake()) {
+            o.has_correction = true;
+            o.corrected = check_one(*before, s.correction.front());
+        }
+        out.push_back(o);
+        before = &s.continues_from();
     }
     return out;
 }
 
-// The relation between the start and the end of a derivation, if its steps compose.
+// The relation between the start and the end of a derivation, if its steps compose. A
+// recorded mistake counts with its correction's relation.
 constexpr chain_relation overall_relation(const derivation_data& d) {
     chain_relation chain;
     for (const step_data& s : d.steps)
-        chain.then(s.claimed);
+        chain.then(s.recorded_as_mistake() ? s.correction.front().claimed : s.claimed);
     return chain;
 }
 
@@ -90,6 +121,9 @@ constexpr text form_text(const form_report& f, const term& where) {
                ", which the previous step integrated out (an integral over the wrong "
                "variable, such as dx written for d" +
                v + "?)";
+    case form_problem::integral_without_variable:
+        return "an integral is written without its differential (no dz), so what it "
+               "integrates over is not said";
     case form_problem::none:
         break;
     }
@@ -98,15 +132,28 @@ constexpr text form_text(const form_report& f, const term& where) {
 
 } // namespace detail
 
+// The rules a step cites, as their keys; a lemma as "lemma name".
+constexpr text cited_keys(const step_data& step) {
+    text out;
+    std::size_t lemma = 0;
+    for (rule_id r : step.rules) {
+        if (!out.empty())
+            out += ", ";
+        out += info(r).key;
+        if (r == rule_id::lemma && lemma < step.lemmas.size())
+            out += text(" ") + step.lemmas[lemma++].name.view();
+    }
+    if (out.empty())
+        out = "no rule";
+    return out;
+}
+
 // One line that says what is wrong with step `index` (1-based), or that it is justified.
-constexpr text describe(const step_verdict& v, std::size_t index, const step_data& step) {
-    text rules;
-    for (rule_id r : step.rules)
-        rules += (rules.empty() ? "" : ", ") + text(info(r).key);
-    if (rules.empty())
-        rules = "no rule";
-    const text head = "step " + detail::integer_text(static_cast<std::int64_t>(index)) + " (" +
-                      text(symbol_of(step.claimed)) + " by " + rules + "): ";
+// `label` distinguishes a recorded mistake's correction ("step 4, corrected").
+constexpr text describe(const step_verdict& v, std::size_t index, const step_data& step,
+                        std::string_view label = "") {
+    const text head = "step " + detail::integer_text(static_cast<std::int64_t>(index)) + label +
+                      " (" + text(symbol_of(step.claimed)) + " by " + cited_keys(step) + "): ";
     switch (v.reason) {
     case step_reason::none:
         return head + "justified";
@@ -129,6 +176,22 @@ constexpr text describe(const step_verdict& v, std::size_t index, const step_dat
         return head + "ill-formed: " + detail::form_text(v.form, step.next);
     }
     return head;
+}
+
+} // namespace elbocheck::sym
+
+namespace elbocheck::sym {
+
+// What is unexpected about step `index` (1-based): a correct step that is not justified, a
+// recorded mistake that the checker does not flag, or a correction that is not justified.
+constexpr text describe_unexpected(const step_outcome& o, std::size_t index,
+                                   const step_data& step) {
+    if (!o.has_correction)
+        return describe(o.written, index, step);
+    if (o.written.justified())
+        return "step " + detail::integer_text(static_cast<std::int64_t>(index)) +
+               " is recorded as a mistake of its document, but it is justified";
+    return describe(o.corrected, index, step.correction.front(), ", corrected");
 }
 
 } // namespace elbocheck::sym

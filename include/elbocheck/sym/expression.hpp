@@ -211,6 +211,16 @@ constexpr integral_t<variable_t<I, L, R>, Body> integral(variable_t<I, L, R>, Bo
     return {};
 }
 
+// An integral as some documents write it, with no differential: kept so it can be flagged.
+template <expression Body>
+struct integral_without_differential_t {
+    static constexpr term lower() { return make_integral_without_differential(Body::lower()); }
+};
+template <expression Body>
+constexpr integral_without_differential_t<Body> integral_without_differential(Body) {
+    return {};
+}
+
 template <expression A, expression B>
 constexpr kl_t<A, B> KL(A, B) {
     return {};

@@ -171,6 +171,8 @@ constexpr text to_latex(const term& t) {
     case op::integral: {
         const term& body = t.kids[1];
         const text inner = detail::factor_latex(body); // a sum gets parentheses
+        if (t.kids[0].id == no_variable_id)
+            return R"(\int )" + inner; // as written: no differential
         return R"(\int )" + inner + R"( \, d)" + text(t.kids[0].latex.view());
     }
     case op::kl:

@@ -257,6 +257,12 @@ constexpr bool apply_linearity(term& node) {
     std::vector<term> constant, varying;
     for (const term& f : body.kids)
         (depends_on(f, v) ? varying : constant).push_back(f);
+    // A body constant in v keeps its non-numeric part inside (taking a constant out of E
+    // altogether is expectation_of_constant's business) but gives up its numeric factor.
+    if (varying.empty() && constant.size() > 1 && constant.front().is(op::number)) {
+        varying.assign(constant.begin() + 1, constant.end());
+        constant.resize(1);
+    }
     if (!constant.empty() && !varying.empty()) {
         node = make_product(
             {product_of(std::move(constant)), rebind(node, product_of(std::move(varying)))});
@@ -375,17 +381,18 @@ constexpr bool rewrite_here(rule_id rule, term& node) {
 
 } // namespace detail
 
-// Applies `rule` everywhere in t, innermost first. Returns whether anything changed.
-// A name's definition and a density's variables are not entered.
-constexpr bool rewrite_everywhere(rule_id rule, term& t) {
+// Applies a rewrite everywhere in t, innermost first; `here(node)` rewrites one node in place
+// and says whether it did. Returns whether anything changed. Only integrands and operands
+// are entered: the bound variable and the density an expectation draws from are its
+// measure, and rewriting p(z | x) there into a product would turn E_{p(z | x)} into
+// nonsense. A name's definition and KL's operands (densities) are not entered either.
+template <class RewriteHere>
+constexpr bool rewrite_everywhere_by(const RewriteHere& here, term& t) {
     bool changed = false;
-    // Only integrands and operands are entered: the bound variable and the density an
-    // expectation draws from are its measure, and rewriting p(z | x) there into a product
-    // would turn E_{p(z | x)} into nonsense. KL's operands are densities, not expressions.
     switch (t.kind) {
     case op::expectation:
     case op::integral:
-        changed = rewrite_everywhere(rule, t.kids.back());
+        changed = rewrite_everywhere_by(here, t.kids.back());
         break;
     case op::named:
     case op::density:
@@ -393,13 +400,18 @@ constexpr bool rewrite_everywhere(rule_id rule, term& t) {
         break;
     default:
         for (term& k : t.kids)
-            changed = rewrite_everywhere(rule, k) || changed;
+            changed = rewrite_everywhere_by(here, k) || changed;
     }
-    if (detail::rewrite_here(rule, t)) {
+    if (here(t)) {
         changed = true;
         t = canonical(t);
     }
     return changed;
+}
+
+constexpr bool rewrite_everywhere(rule_id rule, term& t) {
+    return rewrite_everywhere_by([rule](term& node) { return detail::rewrite_here(rule, node); },
+                                 t);
 }
 
 } // namespace elbocheck::sym

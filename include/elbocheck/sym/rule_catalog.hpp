@@ -27,8 +27,9 @@ enum class rule_id : std::uint8_t {
     kl_definition,
     kl_nonnegative,
     jensen,
+    lemma, // a derivation proved before, cited as a rule (see lemma_data)
 };
-inline constexpr std::size_t rule_count = 17;
+inline constexpr std::size_t rule_count = 18;
 
 // How the engine uses a rule (see step_check.hpp):
 //  - rewrite: an equality oriented towards a normal form, applied everywhere on both sides;
@@ -90,6 +91,9 @@ inline constexpr std::array<rule_info, rule_count> rule_catalog{{
     {rule_id::jensen, "jensen", "Jensen's inequality (log is concave)",
      R"(\log \mathbb{E}_{q}\left[f\right] \geq \mathbb{E}_{q}\left[\log f\right])",
      "f > 0 almost surely under q", rule_kind::inequality},
+    {rule_id::lemma, "lemma", "A result derived before",
+     R"(\text{the start of a derivation relates to its end})",
+     "the cited derivation is itself checked", rule_kind::rewrite},
 }};
 
 constexpr const rule_info& info(rule_id id) {

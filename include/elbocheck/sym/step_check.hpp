@@ -10,6 +10,7 @@
 // relation it yields. A cited rule that changes nothing is reported: naming a rule that
 // does not apply is a mistake of its own.
 
+#include "elbocheck/sym/lemma.hpp"
 #include "elbocheck/sym/relation.hpp"
 #include "elbocheck/sym/rewrites.hpp"
 #include "elbocheck/sym/well_formed.hpp"
@@ -118,32 +119,66 @@ constexpr bool visible_in(rule_id rule, const term& t) {
 
 // ---- Normal forms ----------------------------------------------------------------------
 
-struct cited_rules {
-    std::vector<rule_id> rewrites;
-    std::vector<rule_id> visible;
-    std::vector<rule_id> inequalities;
-    std::array<bool, rule_count> fired{};
+// One item a step cites: a rule, or a lemma (a derivation proved before).
+struct cited_item {
+    rule_id rule;
+    const lemma_data* lemma = nullptr;
 
-    constexpr explicit cited_rules(std::span<const rule_id> rules) {
+    constexpr rule_kind kind() const {
+        if (lemma)
+            return lemma->rel == relation::eq ? rule_kind::rewrite : rule_kind::inequality;
+        return info(rule).kind;
+    }
+};
+
+// A lemma used as a rewrite: the subterm equal to its start becomes its end.
+constexpr bool rewrite_by_lemma(const lemma_data& l, term& node) {
+    if (!same(canonical(node), canonical(l.from)))
+        return false;
+    node = l.to;
+    return true;
+}
+
+constexpr bool rewrite_item_everywhere(const cited_item& item, term& t) {
+    if (item.lemma)
+        return rewrite_everywhere_by(
+            [&item](term& node) { return rewrite_by_lemma(*item.lemma, node); }, t);
+    return rewrite_everywhere(item.rule, t);
+}
+
+struct cited_rules {
+    std::vector<cited_item> items;
+    std::vector<char> fired; // per item (vector<bool> is not constexpr-safe on GCC 12)
+
+    constexpr cited_rules(std::span<const rule_id> rules, std::span<const lemma_data> lemmas) {
+        std::size_t next_lemma = 0;
         for (rule_id r : rules) {
-            switch (info(r).kind) {
-            case rule_kind::rewrite:
-                rewrites.push_back(r);
-                break;
-            case rule_kind::visible:
-                visible.push_back(r);
-                break;
-            case rule_kind::inequality:
-                inequalities.push_back(r);
-                break;
-            }
+            const lemma_data* l = nullptr;
+            if (r == rule_id::lemma && next_lemma < lemmas.size())
+                l = &lemmas[next_lemma++];
+            items.push_back({r, l});
         }
+        fired.assign(items.size(), false);
+    }
+
+    constexpr std::size_t count(rule_kind k) const {
+        std::size_t n = 0;
+        for (const cited_item& i : items)
+            n += i.kind() == k;
+        return n;
+    }
+    // The index of the n-th item of kind k.
+    constexpr std::size_t nth(rule_kind k, std::size_t n) const {
+        for (std::size_t i = 0; i < items.size(); ++i)
+            if (items[i].kind() == k && n-- == 0)
+                return i;
+        return items.size();
     }
 
     constexpr void look_for_visible(const term& t) {
-        for (rule_id r : visible)
-            if (!fired[static_cast<std::size_t>(r)] && visible_in(r, t))
-                fired[static_cast<std::size_t>(r)] = true;
+        for (std::size_t i = 0; i < items.size(); ++i)
+            if (!fired[i] && items[i].kind() == rule_kind::visible && visible_in(items[i].rule, t))
+                fired[i] = true;
     }
 
     // The normal form of t under the cited rewrites, recording which of them fired.
@@ -154,15 +189,17 @@ struct cited_rules {
         term current = canonical(t);
         for (int pass = 0; pass < 16; ++pass) {
             bool changed = false;
-            for (rule_id r : rewrites) {
+            for (std::size_t i = 0; i < items.size(); ++i) {
+                if (items[i].kind() != rule_kind::rewrite)
+                    continue;
                 term next = current;
-                if (!rewrite_everywhere(r, next))
+                if (!rewrite_item_everywhere(items[i], next))
                     continue;
                 look_for_visible(next);
                 next = canonical(next);
                 if (same(next, current))
                     continue;
-                fired[static_cast<std::size_t>(r)] = true;
+                fired[i] = true;
                 current = std::move(next);
                 changed = true;
             }
@@ -172,14 +209,13 @@ struct cited_rules {
         return current;
     }
 
-    // The first cited equality rule that never fired, if any.
-    constexpr bool all_fired(rule_id& idle) const {
-        for (const auto& group : {rewrites, visible})
-            for (rule_id r : group)
-                if (!fired[static_cast<std::size_t>(r)]) {
-                    idle = r;
-                    return false;
-                }
+    // The first cited equality item that never fired, if any.
+    constexpr bool all_fired(std::size_t& idle) const {
+        for (std::size_t i = 0; i < items.size(); ++i)
+            if (items[i].kind() != rule_kind::inequality && !fired[i]) {
+                idle = i;
+                return false;
+            }
         return true;
     }
 };
@@ -191,26 +227,34 @@ struct position {
     int sign; // +1: the subterm enters increasingly, -1: decreasingly, 0: unknown
 };
 
-constexpr bool inequality_matches(rule_id rule, const term& t) {
-    if (rule == rule_id::jensen)
+constexpr bool inequality_matches(const cited_item& item, const term& t) {
+    if (item.lemma)
+        return same(canonical(t), canonical(item.lemma->from));
+    if (item.rule == rule_id::jensen)
         return t.is(op::log) && t.kids[0].is(op::expectation);
-    return rule == rule_id::kl_nonnegative && t.is(op::kl);
+    return item.rule == rule_id::kl_nonnegative && t.is(op::kl);
 }
 
-// The smaller side of the inequality, which replaces the matched subterm.
-constexpr term inequality_result(rule_id rule, const term& t) {
-    if (rule == rule_id::jensen) {
+// The other side of the inequality, which replaces the matched subterm, and the relation
+// "matched R result" (>= for Jensen and KL >= 0; a lemma's own relation).
+constexpr term inequality_result(const cited_item& item, const term& t) {
+    if (item.lemma)
+        return item.lemma->to;
+    if (item.rule == rule_id::jensen) {
         const term& e = t.kids[0];
         return make_expectation(e.kids[0], e.kids[1], make_log(e.kids[2]));
     }
     return make_number(0);
+}
+constexpr relation inequality_relation(const cited_item& item) {
+    return item.lemma ? item.lemma->rel : relation::ge;
 }
 
 constexpr bool known_positive(const term& t) {
     return t.is(op::density) || t.is(op::exp) || (t.is(op::number) && t.value.sign() > 0);
 }
 
-constexpr void find_positions(rule_id rule, const term& t, int sign,
+constexpr void find_positions(const cited_item& rule, const term& t, int sign,
                               std::vector<std::uint32_t>& path, std::vector<position>& out) {
     if (inequality_matches(rule, t))
         out.push_back({path, sign});
@@ -264,53 +308,70 @@ constexpr term replaced_at(const term& t, std::span<const std::uint32_t> path, c
 } // namespace detail
 
 constexpr step_verdict check_step(const term& before, relation claimed, const term& after,
-                                  std::span<const rule_id> rules) {
+                                  std::span<const rule_id> rules,
+                                  std::span<const lemma_data> lemmas = {}) {
+    if (form_report form = check_form(before); !form.ok())
+        return {step_status::ill_formed, step_reason::ill_formed, claimed, rule_id::rearrangement,
+                form};
     if (form_report form = check_step_form(before, after); !form.ok())
         return {step_status::ill_formed, step_reason::ill_formed, claimed, rule_id::rearrangement,
                 form};
 
-    detail::cited_rules cited(rules);
+    detail::cited_rules cited(rules, lemmas);
     const rule_id first_cited = rules.empty() ? rule_id::rearrangement : rules.front();
-    if (cited.inequalities.size() > 1)
+    if (cited.count(rule_kind::inequality) > 1)
         return {step_status::unjustified,
                 step_reason::two_inequalities,
                 claimed,
-                cited.inequalities[1],
+                cited.items[cited.nth(rule_kind::inequality, 1)].rule,
                 {}};
 
     auto fail = [&](step_reason why, relation derived, rule_id rule) {
         return step_verdict{step_status::unjustified, why, derived, rule, {}};
     };
     auto succeed = [&](relation derived, const detail::cited_rules& used) {
-        rule_id idle{};
+        std::size_t idle = 0;
         if (!used.all_fired(idle))
-            return step_verdict{
-                step_status::unjustified, step_reason::rule_does_not_apply, derived, idle, {}};
+            return step_verdict{step_status::unjustified,
+                                step_reason::rule_does_not_apply,
+                                derived,
+                                used.items[idle].rule,
+                                {}};
         return step_verdict{step_status::justified, step_reason::none, derived, first_cited, {}};
     };
 
-    if (cited.inequalities.empty()) {
+    if (cited.count(rule_kind::inequality) == 0) {
         const term lhs = cited.normalize(before);
         const term rhs = cited.normalize(after);
         if (!same(lhs, rhs)) {
             // A cited rule that never applied is the more useful thing to say.
-            rule_id idle{};
+            std::size_t idle = 0;
             if (!cited.all_fired(idle))
-                return fail(step_reason::rule_does_not_apply, relation::eq, idle);
+                return fail(step_reason::rule_does_not_apply, relation::eq, cited.items[idle].rule);
             return fail(step_reason::sides_differ, relation::eq, first_cited);
         }
         // Equal sides also satisfy a claimed >= or <=; the claim is weaker, not false.
         return succeed(relation::eq, cited);
     }
 
-    const rule_id inequality = cited.inequalities.front();
+    const std::size_t inequality_index = cited.nth(rule_kind::inequality, 0);
+    const detail::cited_item& inequality = cited.items[inequality_index];
     bool matched = false, signed_match = false, mismatch = false;
     relation mismatch_relation = relation::eq;
     // Forward: before R candidate, with candidate ~ after. Backward: after R candidate, with
     // candidate ~ before, so before flipped(R) after.
-    for (int backward = 0; backward < 2; ++backward) {
-        const term& source = backward ? after : before;
+    // The inequality's pattern is looked for in each side as written and in its normal form
+    // under the cited equalities (so that, say, a definition unfolded exposes a lemma's start).
+    for (int attempt_side = 0; attempt_side < 4; ++attempt_side) {
+        const bool backward = attempt_side % 2 == 1;
+        const term& written = backward ? after : before;
         const term& target = backward ? before : after;
+        term normalized;
+        if (attempt_side >= 2) {
+            detail::cited_rules scratch(rules, lemmas);
+            normalized = scratch.normalize(written);
+        }
+        const term& source = attempt_side >= 2 ? normalized : written;
         std::vector<detail::position> positions;
         std::vector<std::uint32_t> path;
         detail::find_positions(inequality, source, +1, path, positions);
@@ -319,19 +380,18 @@ constexpr step_verdict check_step(const term& before, relation claimed, const te
             if (at.sign == 0)
                 continue;
             signed_match = true;
-            const term& matched_term = [&]() -> const term& {
-                const term* node = &source;
-                for (std::uint32_t i : at.path)
-                    node = &node->kids[i];
-                return *node;
-            }();
-            const term candidate = detail::replaced_at(
-                source, at.path, detail::inequality_result(inequality, matched_term));
-            relation derived = at.sign > 0 ? relation::ge : relation::le;
+            const term* node = &source;
+            for (std::uint32_t i : at.path)
+                node = &node->kids[i];
+            const term candidate =
+                detail::replaced_at(source, at.path, detail::inequality_result(inequality, *node));
+            relation derived = detail::inequality_relation(inequality);
+            if (at.sign < 0)
+                derived = flipped(derived);
             if (backward)
                 derived = flipped(derived);
-            detail::cited_rules attempt(rules);
-            attempt.fired[static_cast<std::size_t>(inequality)] = true;
+            detail::cited_rules attempt(rules, lemmas);
+            attempt.fired[inequality_index] = true;
             if (!same(attempt.normalize(candidate), attempt.normalize(target)))
                 continue;
             if (derived == claimed)
@@ -341,12 +401,12 @@ constexpr step_verdict check_step(const term& before, relation claimed, const te
         }
     }
     if (mismatch)
-        return fail(step_reason::relation_mismatch, mismatch_relation, inequality);
+        return fail(step_reason::relation_mismatch, mismatch_relation, inequality.rule);
     if (!matched)
-        return fail(step_reason::rule_does_not_apply, claimed, inequality);
+        return fail(step_reason::rule_does_not_apply, claimed, inequality.rule);
     if (!signed_match)
-        return fail(step_reason::sign_unknown, claimed, inequality);
-    return fail(step_reason::sides_differ, claimed, inequality);
+        return fail(step_reason::sign_unknown, claimed, inequality.rule);
+    return fail(step_reason::sides_differ, claimed, inequality.rule);
 }
 
 } // namespace elbocheck::sym

@@ -196,6 +196,13 @@ constexpr term make_integral(term variable, term integrand) {
     return t;
 }
 
+// An integral written without its differential (a document's "\\int f" with no dz): kept
+// as written so that the checker can flag it.
+inline constexpr int no_variable_id = 0;
+constexpr term make_integral_without_differential(term integrand) {
+    return make_integral(make_variable({no_variable_id, "", 0, {}}), std::move(integrand));
+}
+
 constexpr term make_kl(term first, term second) {
     term t;
     t.kind = op::kl;

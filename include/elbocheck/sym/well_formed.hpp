@@ -16,6 +16,7 @@ enum class form_problem : std::uint8_t {
     kl_needs_densities,               // KL of something that is not a density
     kl_over_different_variables,      // KL(q(z|x) || p(x|z))
     depends_on_integrated_variable,   // a step depends on a variable the previous one bound
+    integral_without_variable,        // an integral written with no differential (no dz)
 };
 
 struct form_report {
@@ -50,6 +51,10 @@ constexpr form_report check_form(const term& t) {
             return {form_problem::kl_over_different_variables, 0};
         break;
     }
+    case op::integral:
+        if (t.kids[0].id == no_variable_id)
+            return {form_problem::integral_without_variable, 0};
+        break;
     case op::named:
         return {}; // checked where it is defined
     default:

@@ -20,11 +20,11 @@ ELBOCHECK_CLAIM_VALID(bound);
 
 int main() {
     const derivation_data data = decltype(bound)::lower();
-    const std::vector<step_verdict> verdicts = check_derivation(data);
+    const std::vector<step_outcome> outcomes = check_derivation(data);
     int failures = 0;
-    for (std::size_t i = 0; i < verdicts.size(); ++i) {
-        std::printf("%s\n", describe(verdicts[i], i + 1, data.steps[i]).str().c_str());
-        failures += !verdicts[i].justified();
+    for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        std::printf("%s\n", describe(outcomes[i].written, i + 1, data.steps[i]).str().c_str());
+        failures += !outcomes[i].as_expected();
     }
     return failures == 0 ? 0 : 1;
 }

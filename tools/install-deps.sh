@@ -9,7 +9,7 @@
 set -euo pipefail
 
 packages=(cmake g++ ninja-build libboost-dev libeigen3-dev catch2 libbenchmark-dev
-          librandom123-dev libcli11-dev nlohmann-json3-dev libfmt-dev python3)
+          librandom123-dev libcli11-dev nlohmann-json3-dev python3 python3-jsonschema)
 for arg in "$@"; do
     case "$arg" in
         --with-bench) packages+=(python3-torch) ;;

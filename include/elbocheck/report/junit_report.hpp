@@ -1,0 +1,100 @@
+#pragma once
+// JUnit XML, for CI systems that show test results: one <testsuite> per derivation, one
+// <testcase> per step. A step that does not behave as expected is a <failure> whose text
+// says why; a recorded mistake that is flagged as expected passes.
+
+#include "elbocheck/report/derivation_report.hpp"
+#include "elbocheck/report/names.hpp"
+
+#include <sstream>
+#include <string>
+
+namespace elbocheck::report {
+
+namespace detail {
+
+inline std::string xml_escaped(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&apos;";
+            break;
+        default:
+            // Control characters other than tab and newline are not allowed in XML 1.0.
+            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n')
+                out += ' ';
+            else
+                out += c;
+        }
+    }
+    return out;
+}
+
+inline std::string step_summary(const step_check& c) {
+    std::ostringstream o;
+    o << "symbolic: " << c.symbolic_message << "\nnumeric: " << numeric_word(c.numeric.status);
+    if (c.numeric.status == eval::numeric_status::not_evaluated)
+        o << " (" << c.numeric.why_not_evaluated << ")";
+    else
+        o << " on " << c.numeric.instances << " models, largest error " << c.numeric.max_abs_error;
+    return o.str();
+}
+
+} // namespace detail
+
+inline std::string to_junit(const std::vector<derivation_report>& all) {
+    std::ostringstream o;
+    std::size_t tests = 0, failures = 0;
+    for (const derivation_report& d : all)
+        for (const step_report& s : d.steps) {
+            ++tests;
+            failures += !s.as_expected();
+        }
+    o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    o << "<testsuites name=\"elbocheck\" tests=\"" << tests << "\" failures=\"" << failures
+      << "\">\n";
+    for (const derivation_report& d : all) {
+        std::size_t suite_failures = 0;
+        for (const step_report& s : d.steps)
+            suite_failures += !s.as_expected();
+        o << "  <testsuite name=\"" << detail::xml_escaped(d.name) << "\" tests=\""
+          << d.steps.size() << "\" failures=\"" << suite_failures << "\">\n";
+        for (const step_report& s : d.steps) {
+            const std::string rules = joined(s.as_written.rules);
+            o << "    <testcase classname=\"elbocheck." << detail::xml_escaped(d.name)
+              << "\" name=\"step " << s.index << " (" << sym::symbol_of(s.as_written.claimed)
+              << " by " << detail::xml_escaped(rules) << ")\">\n";
+            std::string details = detail::step_summary(s.as_written);
+            if (s.recorded_mistake) {
+                details = "recorded mistake of the document: " + s.mistake + "\n" + details;
+                if (s.correction)
+                    details += "\ncorrection: " + detail::step_summary(*s.correction);
+            }
+            if (!s.as_expected())
+                o << "      <failure message=\"step " << s.index << " did not behave as expected\">"
+                  << detail::xml_escaped(details) << "</failure>\n";
+            else
+                o << "      <system-out>" << detail::xml_escaped(details) << "</system-out>\n";
+            o << "    </testcase>\n";
+        }
+        o << "  </testsuite>\n";
+    }
+    o << "</testsuites>\n";
+    return o.str();
+}
+
+} // namespace elbocheck::report

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""End-to-end checks of the elbocheck binary's reports.
+
+usage: check_reports.py ELBOCHECK SCHEMA WORKDIR
+
+Runs `elbocheck check` in JSON and JUnit form and checks: the JSON validates against the
+schema (the contract); its semantics hold (steps numbered 1..n, a gap exactly on
+inequalities, 'expected: fail' exactly on the recorded mistakes of documents 000 and 004,
+every derivation 'pass'); the JUnit XML parses and has one test case per step.
+"""
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+
+failures = []
+
+
+def expect(condition, message):
+    if not condition:
+        failures.append(message)
+
+
+def main():
+    elbocheck, schema_path, workdir = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+    workdir.mkdir(parents=True, exist_ok=True)
+    json_path, junit_path = workdir / "report.json", workdir / "report.xml"
+
+    run = subprocess.run([elbocheck, "check", "--format", "json", "--output", str(json_path),
+                          "--models", "20"], capture_output=True, text=True)
+    expect(run.returncode == 0, f"check --format json exited {run.returncode}: {run.stderr}")
+    report = json.loads(json_path.read_text())
+    schema = json.loads(schema_path.read_text())
+    jsonschema.validate(report, schema)  # raises with the offending path
+
+    steps_total = 0
+    flagged = {}
+    for d in report["derivations"]:
+        expect(d["verdict"] == "pass", f"{d['name']}: verdict {d['verdict']}")
+        expect([s["index"] for s in d["steps"]] == list(range(1, len(d["steps"]) + 1)),
+               f"{d['name']}: steps not numbered 1..n")
+        for s in d["steps"]:
+            steps_total += 1
+            expect(("gap" in s) == (s["relation"] != "="),
+                   f"{d['name']} step {s['index']}: gap present iff inequality")
+            if s["expected"] == "fail":
+                flagged.setdefault(d["document"], []).append(s["index"])
+                expect(s["symbolic"] != "justified", f"{d['name']} step {s['index']}: a recorded "
+                       "mistake is justified")
+                expect("correction" in s and s["correction"]["symbolic"] == "justified",
+                       f"{d['name']} step {s['index']}: no justified correction")
+            else:
+                expect(s["symbolic"] == "justified" and s["numeric"] == "holds",
+                       f"{d['name']} step {s['index']}: {s['symbolic']}, {s['numeric']}")
+                if s["relation"] != "=":
+                    expect(s["max_abs_error"] == 0 or s["max_abs_error"] < 1e-6,
+                           f"{d['name']} step {s['index']}: inequality violated")
+    expect(flagged == {"000_c4e610161a6ffb42.txt": [2], "004_d9c7db41d7f73834.txt": [4, 5, 6]},
+           f"flagged steps per document: {flagged}")
+
+    run = subprocess.run([elbocheck, "check", "--format", "junit", "--output", str(junit_path),
+                          "--models", "20"], capture_output=True, text=True)
+    expect(run.returncode == 0, f"check --format junit exited {run.returncode}: {run.stderr}")
+    root = ET.parse(junit_path).getroot()
+    cases = root.findall("./testsuite/testcase")
+    expect(len(cases) == steps_total, f"JUnit has {len(cases)} test cases for {steps_total} steps")
+    expect(len(root.findall("./testsuite")) == len(report["derivations"]),
+           "one JUnit test suite per derivation")
+    expect(not root.findall(".//failure"), "JUnit reports failures")
+
+    for f in failures:
+        print("FAIL:", f)
+    print(f"{steps_total} steps in {len(report['derivations'])} derivations checked; "
+          f"{len(failures)} problems")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,105 @@
+// The command line run in-process on derivations of the test's own: a derivation with a
+// wrong step makes `check` exit 1 and name the step; a correct one exits 0; a derivation
+// that records a mistake the checker does not catch also exits 1.
+#include "cli.hpp"
+#include "elbocheck/sym.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <string>
+
+using namespace elbocheck;
+using namespace elbocheck::sym;
+using namespace elbocheck::sym::symbols;
+using namespace elbocheck::sym::rules;
+
+namespace {
+
+constexpr auto correct = derivation({"correct", "A correct bound", ""}, log(p(x)))
+                             .eq(log(integral(z, p(x, z))), by(marginalization), "Sum rule.");
+
+// log E_q[p/q] = E_q[log p/q] by Jensen: the relation is wrong, and numerically false.
+constexpr auto wrong =
+    derivation({"wrong", "Jensen as an equality", ""}, log(E(z, q(z | x))[p(x, z) / q(z | x)]))
+        .eq(E(z, q(z | x))[log(p(x, z) / q(z | x))], by(jensen), "Oops.");
+
+// A "mistake" that is in fact correct: the record is wrong, so the check must not pass.
+constexpr auto misrecorded =
+    derivation({"misrecorded", "A correct step recorded as a mistake", ""}, p(x))
+        .eq(integral(z, p(x, z)), by(marginalization), "Sum rule.")
+        .mistake("not a mistake at all", integral(z, p(x | z) * p(z)));
+
+struct run_result {
+    int code;
+    std::string out, err;
+};
+
+std::string slurp(std::FILE* f) {
+    std::rewind(f);
+    std::string s;
+    char buffer[4096];
+    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, f))
+        s.append(buffer, n);
+    return s;
+}
+
+run_result run(std::vector<std::string> args) {
+    std::vector<derivation_record> catalog{record(correct), record(wrong), record(misrecorded)};
+    std::vector<const char*> argv{"elbocheck"};
+    for (const auto& a : args)
+        argv.push_back(a.c_str());
+    std::FILE* out = std::tmpfile();
+    std::FILE* err = std::tmpfile();
+    REQUIRE(out);
+    REQUIRE(err);
+    const int code =
+        tools::run_cli(static_cast<int>(argv.size()), argv.data(), catalog, {out, err});
+    run_result r{code, slurp(out), slurp(err)};
+    std::fclose(out);
+    std::fclose(err);
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("check exits 0 when every step behaves as expected", "[cli]") {
+    const run_result r = run({"check", "correct", "--models", "3"});
+    CHECK(r.code == 0);
+    CHECK(r.out.find("1 behaved as expected, 0 did not") != std::string::npos);
+}
+
+TEST_CASE("check exits 1 and names the step when a step is wrong", "[cli]") {
+    const run_result r = run({"check", "wrong", "--models", "3"});
+    CHECK(r.code == 1);
+    CHECK(r.out.find("step 1 (= by jensen): not justified: rule jensen gives >= here") !=
+          std::string::npos);
+    CHECK(r.out.find("numerically false on") != std::string::npos);
+}
+
+TEST_CASE("check exits 1 when a recorded mistake is not caught", "[cli]") {
+    const run_result r = run({"check", "misrecorded", "--models", "3"});
+    CHECK(r.code == 1);
+}
+
+TEST_CASE("JSON marks the failing derivation", "[cli]") {
+    const run_result r = run({"check", "--format", "json", "--models", "2"});
+    CHECK(r.code == 1);
+    const auto j = nlohmann::json::parse(r.out);
+    REQUIRE(j["derivations"].size() == 3);
+    CHECK(j["derivations"][0]["verdict"] == "pass");
+    CHECK(j["derivations"][1]["verdict"] == "fail");
+    CHECK(j["derivations"][1]["steps"][0]["symbolic"] == "unjustified");
+    CHECK(j["derivations"][1]["steps"][0]["numeric"] == "fails");
+    CHECK(j["derivations"][2]["verdict"] == "fail");
+}
+
+TEST_CASE("bad usage exits 2 with one line on standard error", "[cli]") {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {"check", "nope"}, {"check", "--models", "x"}, {"check", "--format", "yaml"}, {}}) {
+        const run_result r = run(args);
+        INFO(r.err);
+        CHECK(r.code == 2);
+        CHECK(r.err.rfind("elbocheck: ", 0) == 0);
+        CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    }
+}

@@ -1,12 +1,14 @@
 #pragma once
 // Every derivation the project checks, in the order the tool lists them.
 
+#include "beta_objective.hpp"
 #include "doc000_elbo_note.hpp"
 #include "doc001_elbo_properties.hpp"
 #include "doc002_elbo_intuition.hpp"
 #include "doc003_vae_notes.hpp"
 #include "doc004_video_notes.hpp"
 #include "elbocheck/sym/derivation_record.hpp"
+#include "iwae_bound.hpp"
 
 #include <vector>
 
@@ -34,6 +36,11 @@ inline std::vector<sym::derivation_record> catalog() {
         sym::record(doc004::evidence_bound),
         sym::record(doc004::elbo_forms),
         sym::record(doc004::elbo_with_guide_of_z),
+        sym::record(iwae::evidence_bounds_L2),
+        sym::record(iwae::L2_bounds_L1),
+        sym::record(iwae::L1_is_elbo),
+        sym::record(beta_vae::against_elbo),
+        sym::record(beta_vae::bound),
     };
 }
 

@@ -53,11 +53,23 @@ def main():
                 expect("correction" in s and s["correction"]["symbolic"] == "justified",
                        f"{d['name']} step {s['index']}: no justified correction")
             else:
-                expect(s["symbolic"] == "justified" and s["numeric"] == "holds",
-                       f"{d['name']} step {s['index']}: {s['symbolic']}, {s['numeric']}")
-                if s["relation"] != "=":
-                    expect(s["max_abs_error"] == 0 or s["max_abs_error"] < 1e-6,
-                           f"{d['name']} step {s['index']}: inequality violated")
+                expect(s["symbolic"] == "justified", f"{d['name']} step {s['index']}: "
+                       f"{s['symbolic']}")
+                if s["numeric"] == "not-evaluated":
+                    # Only terms with two independent draws (the importance-weighted bound)
+                    # have no exact value; everything else must be evaluated.
+                    expect(d["name"].startswith("iwae_") and
+                           "more than one latent variable" in s.get("numeric_message", ""),
+                           f"{d['name']} step {s['index']}: not evaluated: "
+                           f"{s.get('numeric_message')}")
+                    expect(s["max_abs_error"] is None, "an error reported for a step that "
+                           "was not evaluated")
+                else:
+                    expect(s["numeric"] == "holds",
+                           f"{d['name']} step {s['index']}: numeric {s['numeric']}")
+                    if s["relation"] != "=":
+                        expect(s["max_abs_error"] < 1e-6,
+                               f"{d['name']} step {s['index']}: inequality violated")
     expect(flagged == {"000_c4e610161a6ffb42.txt": [2], "004_d9c7db41d7f73834.txt": [4, 5, 6]},
            f"flagged steps per document: {flagged}")
 

@@ -180,3 +180,45 @@ TEST_CASE("a rule applies at any subterm", "[rules]") {
     BOTH(justified(check(deep, eq, num<3> * E(z, qz)[log(p(x)) + log(p(x | z)) + log(p(z))],
                          by(chain_rule, log_of_product))));
 }
+
+TEST_CASE("Jensen's inequality for a finite average", "[rules]") {
+    constexpr auto a = p(x, z_1) / q(z_1 | x);
+    constexpr auto b = p(x, z_2) / q(z_2 | x);
+    constexpr auto average = log(num<1, 2> * (a + b));
+    constexpr auto of_logs = num<1, 2> * log(a) + num<1, 2> * log(b);
+    BOTH(justified(check(average, ge, of_logs, by(jensen_finite))));
+    BOTH(justified(check(log(num<1, 3> * a + num<2, 3> * b), ge,
+                         num<1, 3> * log(a) + num<2, 3> * log(b), by(jensen_finite))));
+    BOTH(gives(check(average, le, of_logs, by(jensen_finite)), ge));
+    // Weights that do not sum to one are not an average.
+    BOTH(idle(check(log(a + b), ge, log(a) + log(b), by(jensen_finite)), rule_id::jensen_finite));
+    // Under expectations, the position keeps its sign.
+    BOTH(justified(
+        check(E(z_1, q(z_1 | x))[average], ge, E(z_1, q(z_1 | x))[of_logs], by(jensen_finite))));
+}
+
+TEST_CASE("bound variables may be renamed", "[rules][canonical]") {
+    constexpr auto elbo_z = E(z, q(z | x))[log(p(x, z) / q(z | x))];
+    constexpr auto elbo_z1 = E(z_1, q(z_1 | x))[log(p(x, z_1) / q(z_1 | x))];
+    BOTH(justified(check(elbo_z, eq, elbo_z1, by(rearrangement))));
+    BOTH(justified(check(num<1, 2> * elbo_z + num<1, 2> * elbo_z1, eq, elbo_z, by(rearrangement))));
+    // Renaming is not substitution: a free z_1 is not the bound z.
+    BOTH(differs(check(E(z, q(z | x))[log(p(x, z))], eq, E(z, q(z | x))[log(p(x, z_1))],
+                       by(rearrangement))));
+}
+
+TEST_CASE("a nonnegative parameter keeps the direction of an inequality", "[rules]") {
+    constexpr auto rest = E(z, qz)[log(p(x | z))];
+    BOTH(justified(check(rest - excess * KL(qz, p(z)), le, rest, by(kl_nonnegative))));
+    BOTH(gives(check(rest - excess * KL(qz, p(z)), ge, rest, by(kl_nonnegative)), le));
+    // beta's sign is not known: no direction follows.
+    BOTH(check(rest - beta * KL(qz, p(z)), le, rest, by(kl_nonnegative)).reason ==
+         step_reason::sign_unknown);
+}
+
+TEST_CASE("products expand over sums", "[rules][canonical]") {
+    constexpr auto kl = KL(qz, p(z));
+    BOTH(justified(check((beta - num<1>)*kl, eq, beta * kl - kl, by(rearrangement))));
+    BOTH(justified(check((log(p(x)) + kl) * (log(p(x)) - kl), eq, log(p(x)) * log(p(x)) - kl * kl,
+                         by(rearrangement))));
+}

@@ -17,6 +17,12 @@ class exact_evaluator {
         : b_(binding) {}
 
     exact_result evaluate(const sym::term& t) const {
+        // The binding has one latent z; a term with two latent variables (z_1, z_2 of an
+        // importance-weighted bound) would have them conflated. Such terms have no closed
+        // form here anyway.
+        if (latent_variable_count(t) > 1)
+            return exact_result::fail("the term has more than one latent variable; its value has "
+                                      "no closed form here");
         try {
             return visit(t);
         } catch (const model::model_error& e) {
@@ -26,6 +32,20 @@ class exact_evaluator {
 
   private:
     using form = model::quadratic_form;
+
+    static std::size_t latent_variable_count(const sym::term& t) {
+        std::vector<int> ids;
+        auto collect = [&ids](const auto& self, const sym::term& u) -> void {
+            if (u.is(sym::op::variable) &&
+                u.role == static_cast<std::uint8_t>(sym::variable_role::latent) &&
+                std::find(ids.begin(), ids.end(), u.id) == ids.end())
+                ids.push_back(u.id);
+            for (const sym::term& k : u.kids)
+                self(self, k);
+        };
+        collect(collect, t);
+        return ids.size();
+    }
 
     Eigen::Index d() const { return b_.latent_dim(); }
     form constant_form(double c) const { return form::zero(d()) + c; }
@@ -53,11 +73,10 @@ class exact_evaluator {
             return value(exact_value::constant(d(), static_cast<double>(t.value.num) /
                                                         static_cast<double>(t.value.den)));
         case op::parameter: {
+            // The binding may set it; otherwise the value the derivation states.
             const auto v = b_.parameter(t.id);
-            if (!v)
-                return exact_result::fail("the parameter " + std::string(t.latex.view()) +
-                                          " has no value in this model");
-            return value(exact_value::constant(d(), *v));
+            return value(exact_value::constant(
+                d(), v ? *v : static_cast<double>(t.value.num) / static_cast<double>(t.value.den)));
         }
         case op::variable:
             return exact_result::fail("a bare variable has no value to compare");

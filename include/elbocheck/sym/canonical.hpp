@@ -139,12 +139,18 @@ constexpr term canonical_product(const term& t) {
         return make_number(1);
     if (out.size() == 1)
         return std::move(out.front());
-    // A number times a sum is distributed, so that -(a - b) and b - a agree. Products of
-    // non-numbers are left alone: int q (a + b) dz = int q a dz + int q b dz is linearity.
-    if (out.size() == 2 && out[0].is(op::number) && out[1].is(op::add)) {
+    // Products are expanded over sums (the polynomial normal form), so that -(a - b) and
+    // b - a agree, and so do (beta - 1) KL and beta KL - KL. Sums under a negative power
+    // (1 / (a + b)) stay whole: they are not polynomial.
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        if (!out[i].is(op::add))
+            continue;
         std::vector<term> summands;
-        for (const term& s : out[1].kids)
-            summands.push_back(make_product({out[0], s}));
+        for (const term& s : out[i].kids) {
+            std::vector<term> factors = out;
+            factors[i] = s;
+            summands.push_back(make_product(std::move(factors)));
+        }
         return canonical_sum(make_sum(std::move(summands)));
     }
     return make_product(std::move(out));
@@ -174,6 +180,39 @@ constexpr term canonical_power(const term& t) {
 
 constexpr bool by_id(const term& a, const term& b) {
     return a.id < b.id;
+}
+
+// Bound variables are renamed so that terms equal up to the names of their bound variables
+// (E_{z1}[f(z1)] and E_{z2}[f(z2)]) have one canonical form. The new id is first_bound_id +
+// the binder's height (1 + the deepest binder inside it): an inner binder never takes an
+// outer one's name, and the ids of free variables stay below first_bound_id.
+inline constexpr int first_bound_id = 1 << 20;
+
+constexpr int binder_height(const term& t) {
+    int inner = 0;
+    for (const term& k : t.kids)
+        inner = std::max(inner, binder_height(k));
+    return (t.is(op::expectation) || t.is(op::integral)) ? inner + 1 : inner;
+}
+
+constexpr void rename_variable(term& t, int from, int to) {
+    if (t.is(op::variable) && t.id == from)
+        t.id = to;
+    for (term& k : t.kids)
+        rename_variable(k, from, to);
+}
+
+constexpr term canonical_binder(const term& t) {
+    term out = t;
+    if (out.kids[0].id != no_variable_id) {
+        const int old_id = out.kids[0].id;
+        const int fresh = first_bound_id + binder_height(t);
+        for (term& k : out.kids)
+            rename_variable(k, old_id, fresh);
+    }
+    for (std::size_t i = 1; i < out.kids.size(); ++i)
+        out.kids[i] = canonical(out.kids[i]);
+    return out;
 }
 
 } // namespace detail
@@ -212,9 +251,8 @@ constexpr term canonical(const term& t) {
     case op::power:
         return detail::canonical_power(t);
     case op::expectation:
-        return make_expectation(t.kids[0], canonical(t.kids[1]), canonical(t.kids[2]));
     case op::integral:
-        return make_integral(t.kids[0], canonical(t.kids[1]));
+        return detail::canonical_binder(t);
     case op::kl:
         return make_kl(canonical(t.kids[0]), canonical(t.kids[1]));
     }

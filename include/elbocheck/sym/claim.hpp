@@ -98,6 +98,7 @@ inline constexpr rule_tag<rule_id::normalization> normalization{};
 inline constexpr rule_tag<rule_id::kl_definition> kl_definition{};
 inline constexpr rule_tag<rule_id::kl_nonnegative> kl_nonnegative{};
 inline constexpr rule_tag<rule_id::jensen> jensen{};
+inline constexpr rule_tag<rule_id::jensen_finite> jensen_finite{};
 } // namespace rules
 
 // ---- Steps --------------------------------------------------------------------------------

@@ -32,9 +32,13 @@ struct variable_t {
     static constexpr term lower() { return make_variable(info()); }
 };
 
-template <int Id, fixed_string Latex>
+// A scalar parameter: its sign as far as it is known, and the value (a fraction) the numeric
+// check evaluates it at.
+template <int Id, fixed_string Latex, parameter_sign Sign, std::int64_t Num, std::int64_t Den = 1>
 struct parameter_t {
-    static constexpr term lower() { return make_parameter({Id, Latex.view(), 0, {}}); }
+    static constexpr term lower() {
+        return make_parameter({Id, Latex.view(), static_cast<std::uint8_t>(Sign), {}}, {Num, Den});
+    }
 };
 
 template <class... Vs>

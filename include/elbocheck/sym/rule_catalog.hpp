@@ -27,9 +27,10 @@ enum class rule_id : std::uint8_t {
     kl_definition,
     kl_nonnegative,
     jensen,
-    lemma, // a derivation proved before, cited as a rule (see lemma_data)
+    lemma,         // a derivation proved before, cited as a rule (see lemma_data)
+    jensen_finite, // Jensen for a weighted average of finitely many terms
 };
-inline constexpr std::size_t rule_count = 18;
+inline constexpr std::size_t rule_count = 19;
 
 // How the engine uses a rule (see step_check.hpp):
 //  - rewrite: an equality oriented towards a normal form, applied everywhere on both sides;
@@ -94,6 +95,9 @@ inline constexpr std::array<rule_info, rule_count> rule_catalog{{
     {rule_id::lemma, "lemma", "A result derived before",
      R"(\text{the start of a derivation relates to its end})",
      "the cited derivation is itself checked", rule_kind::rewrite},
+    {rule_id::jensen_finite, "jensen_finite", "Jensen's inequality for a weighted average",
+     R"(\log \sum_k \lambda_k a_k \geq \sum_k \lambda_k \log a_k)",
+     "lambda_k > 0 with sum 1; a_k > 0", rule_kind::inequality},
 }};
 
 constexpr const rule_info& info(rule_id id) {

@@ -227,11 +227,35 @@ struct position {
     int sign; // +1: the subterm enters increasingly, -1: decreasingly, 0: unknown
 };
 
+// log(sum_k lambda_k a_k) with lambda_k > 0 summing to 1 and at least two terms: the
+// weights and terms of the canonical sum, or false.
+constexpr bool weighted_average(const term& log_node, std::vector<scaled_term>& parts) {
+    if (!log_node.is(op::log))
+        return false;
+    const term arg = canonical(log_node.kids[0]);
+    if (!arg.is(op::add) || arg.kids.size() < 2)
+        return false;
+    rational total{0};
+    parts.clear();
+    for (const term& s : arg.kids) {
+        scaled_term part = split_coefficient(s);
+        if (!part.has_rest || part.coefficient.sign() <= 0)
+            return false;
+        total = total + part.coefficient;
+        parts.push_back(std::move(part));
+    }
+    return total.is_one();
+}
+
 constexpr bool inequality_matches(const cited_item& item, const term& t) {
     if (item.lemma)
         return same(canonical(t), canonical(item.lemma->from));
     if (item.rule == rule_id::jensen)
         return t.is(op::log) && t.kids[0].is(op::expectation);
+    if (item.rule == rule_id::jensen_finite) {
+        std::vector<scaled_term> parts;
+        return weighted_average(t, parts);
+    }
     return item.rule == rule_id::kl_nonnegative && t.is(op::kl);
 }
 
@@ -244,14 +268,25 @@ constexpr term inequality_result(const cited_item& item, const term& t) {
         const term& e = t.kids[0];
         return make_expectation(e.kids[0], e.kids[1], make_log(e.kids[2]));
     }
+    if (item.rule == rule_id::jensen_finite) {
+        std::vector<scaled_term> parts;
+        weighted_average(t, parts);
+        std::vector<term> logs;
+        for (scaled_term& p : parts)
+            logs.push_back(make_product({make_number(p.coefficient), make_log(std::move(p.rest))}));
+        return make_sum(std::move(logs));
+    }
     return make_number(0);
 }
 constexpr relation inequality_relation(const cited_item& item) {
     return item.lemma ? item.lemma->rel : relation::ge;
 }
 
+// Factors that keep the direction of an inequality under them (nonnegative parameters too:
+// a >= b implies c a >= c b for c >= 0).
 constexpr bool known_positive(const term& t) {
-    return t.is(op::density) || t.is(op::exp) || (t.is(op::number) && t.value.sign() > 0);
+    return t.is(op::density) || t.is(op::exp) || (t.is(op::number) && t.value.sign() > 0) ||
+           (t.is(op::parameter) && t.role != static_cast<std::uint8_t>(parameter_sign::any));
 }
 
 constexpr void find_positions(const cited_item& rule, const term& t, int sign,

@@ -15,6 +15,14 @@ inline constexpr variable_t<3, R"(\theta)", variable_role::latent> theta{};
 inline constexpr family_t<1, "p", R"(\theta)", family_role::model> p{};
 inline constexpr family_t<2, "q", R"(\phi)", family_role::guide> q{};
 
-inline constexpr parameter_t<1, R"(\beta)"> beta{};
+// Independent draws for importance-weighted bounds.
+inline constexpr variable_t<4, "z_1", variable_role::latent> z_1{};
+inline constexpr variable_t<5, "z_2", variable_role::latent> z_2{};
+
+// beta-weighted objectives: beta of unknown sign, and excess = gamma >= 0 for beta = 1 + gamma
+// (not named gamma in C++: that is a function of the C library). The
+// numeric checks evaluate them at beta = 4 and gamma = 3.
+inline constexpr parameter_t<1, R"(\beta)", parameter_sign::any, 4> beta{};
+inline constexpr parameter_t<2, R"(\gamma)", parameter_sign::nonnegative, 3> excess{};
 
 } // namespace elbocheck::sym::symbols

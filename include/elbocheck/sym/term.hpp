@@ -62,6 +62,9 @@ struct short_text {
     constexpr bool empty() const { return length == 0; }
 };
 
+// What is known of a parameter's sign.
+enum class parameter_sign : std::uint8_t { any, nonnegative };
+
 // A named symbol: explicit id (identity, order), its LaTeX, and for families the subscript
 // of their parameters. Names do not take part in equality: two symbols are the same
 // exactly when their ids are.
@@ -108,8 +111,12 @@ constexpr term make_symbol(op kind, const symbol& s) {
 constexpr term make_variable(const symbol& s) {
     return make_symbol(op::variable, s);
 }
-constexpr term make_parameter(const symbol& s) {
-    return make_symbol(op::parameter, s);
+// A parameter carries the value the numeric check uses for it (term::value), so that a
+// derivation about beta = 1 + gamma is evaluated at a stated gamma.
+constexpr term make_parameter(const symbol& s, rational numeric_value) {
+    term t = make_symbol(op::parameter, s);
+    t.value = numeric_value;
+    return t;
 }
 
 constexpr term make_density(const symbol& family, std::vector<term> sampled,

@@ -76,8 +76,9 @@ inline std::string to_junit(const std::vector<derivation_report>& all) {
         for (const step_report& s : d.steps) {
             const std::string rules = joined(s.as_written.rules);
             o << "    <testcase classname=\"elbocheck." << detail::xml_escaped(d.name)
-              << "\" name=\"step " << s.index << " (" << sym::symbol_of(s.as_written.claimed)
-              << " by " << detail::xml_escaped(rules) << ")\">\n";
+              << "\" name=\"step " << s.index << " ("
+              << detail::xml_escaped(sym::symbol_of(s.as_written.claimed)) << " by "
+              << detail::xml_escaped(rules) << ")\">\n";
             std::string details = detail::step_summary(s.as_written);
             if (s.recorded_mistake) {
                 details = "recorded mistake of the document: " + s.mistake + "\n" + details;

@@ -16,7 +16,7 @@ for arg in "$@"; do
     esac
 done
 
-"$root/tools/install-deps.sh"
+"$root/tools/install-deps.sh" --with-docs # Chromium, Node and npm for the docs tests
 
 echo "== build (warnings are errors) and test =="
 cmake -S "$root" -B "$root/build/ci" -G Ninja -DCMAKE_BUILD_TYPE=Release \

@@ -93,9 +93,25 @@ TEST_CASE("JSON marks the failing derivation", "[cli]") {
     CHECK(j["derivations"][2]["verdict"] == "fail");
 }
 
+TEST_CASE("Markdown marks the wrong step and counts it in the summary", "[cli]") {
+    const run_result r = run({"check", "--format", "markdown", "--models", "2"});
+    CHECK(r.code == 1);
+    CHECK(r.out.rfind("# elbocheck check\n", 0) == 0);
+    CHECK(r.out.find("## `correct`") != std::string::npos);
+    // The wrong step's row: unjustified, numerically false, not as expected.
+    CHECK(r.out.find("| 1 | = | jensen | unjustified | fails | ") != std::string::npos);
+    CHECK(r.out.find("**Some step did not behave as expected.**") != std::string::npos);
+    CHECK(r.out.find("3 derivations, ") != std::string::npos);
+    CHECK(r.out.find("behaved as expected, 2 did not.") != std::string::npos);
+}
+
 TEST_CASE("bad usage exits 2 with one line on standard error", "[cli]") {
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"check", "nope"}, {"check", "--models", "x"}, {"check", "--format", "yaml"}, {}}) {
+    for (const auto& args : std::vector<std::vector<std::string>>{{"check", "nope"},
+                                                                  {"check", "--models", "x"},
+                                                                  {"check", "--format", "yaml"},
+                                                                  {"check", "--samples", "0"},
+                                                                  {"check", "--threads", "-1"},
+                                                                  {}}) {
         const run_result r = run(args);
         INFO(r.err);
         CHECK(r.code == 2);

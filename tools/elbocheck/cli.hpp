@@ -4,9 +4,12 @@
 //
 //   elbocheck list                     the derivations, one per line
 //   elbocheck check [NAME...] [opts]   check them (all when no name is given)
+//   elbocheck docs --out DIR [opts]    write the step-by-step documentation into DIR
 //
 // Exit codes: 0 every step behaved as expected; 1 some step did not; 2 bad usage or input.
 #include "elbocheck/eval/model_instances.hpp"
+#include "elbocheck/eval/sampling_settings.hpp"
+#include "elbocheck/report/html_site.hpp"
 #include "elbocheck/report/json_report.hpp"
 #include "elbocheck/report/junit_report.hpp"
 #include "elbocheck/report/text_report.hpp"
@@ -16,6 +19,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <unistd.h>
@@ -24,19 +28,41 @@ namespace elbocheck::tools {
 
 inline constexpr int exit_as_expected = 0, exit_unexpected = 1, exit_usage = 2;
 
-// "a whole number from 0 to N": CLI11's own number validators print their range as a
-// 300-digit double, which helps nobody.
-inline CLI::Validator whole_number_up_to(std::size_t largest) {
+// "a whole number from A to B": CLI11's own number validators print their range as a
+// 300-digit double, which helps nobody. Nine digits at most, so the value fits any target type.
+inline CLI::Validator whole_number_in(std::size_t smallest, std::size_t largest) {
     return CLI::Validator(
-        [largest](std::string& value) -> std::string {
-            const std::string wanted = "a whole number from 0 to " + std::to_string(largest);
+        [smallest, largest](std::string& value) -> std::string {
+            const std::string wanted = "a whole number from " + std::to_string(smallest) + " to " +
+                                       std::to_string(largest);
             if (value.empty() || value.size() > 9 ||
                 value.find_first_not_of("0123456789") != std::string::npos ||
-                std::stoul(value) > largest)
+                std::stoul(value) < smallest || std::stoul(value) > largest)
                 return "must be " + wanted + ", not '" + value + "'";
             return {};
         },
-        "0.." + std::to_string(largest));
+        std::to_string(smallest) + ".." + std::to_string(largest));
+}
+
+inline CLI::Validator whole_number_up_to(std::size_t largest) {
+    return whole_number_in(0, largest);
+}
+
+inline constexpr std::size_t max_samples = 100'000'000, max_threads = 1024;
+
+// --samples and --threads, shared by check and docs so that both validate them alike.
+inline void add_sampling_options(CLI::App& command, eval::sampling_settings& s) {
+    command
+        .add_option("--samples", s.samples,
+                    "Monte Carlo draws per sampled term and model (terms without a closed form)")
+        ->capture_default_str()
+        ->check(whole_number_in(1, max_samples));
+    command
+        .add_option("--threads", s.threads,
+                    "Worker threads for Monte Carlo; 0 uses every core. Results are the same "
+                    "bits for any number")
+        ->capture_default_str()
+        ->check(whole_number_up_to(max_threads));
 }
 
 struct streams {
@@ -55,6 +81,7 @@ struct check_options {
     std::size_t models = 100;
     std::string format = "text";
     std::string output;
+    eval::sampling_settings sampling;
 };
 
 // Resolves the derivations named on the command line (all when none is).
@@ -108,6 +135,7 @@ inline int run_check(const check_options& o, const std::vector<sym::derivation_r
     tools::progress bar(chosen.size(), "checking");
     std::vector<report::derivation_report> reports;
     for (const auto* d : chosen) {
+        // TODO(lead): pass o.sampling as report::check's third argument once it takes one.
         reports.push_back(report::check(*d, instances.bindings));
         bar.advance();
     }
@@ -122,6 +150,8 @@ inline int run_check(const check_options& o, const std::vector<sym::derivation_r
         std::fprintf(out, "%s\n", report::to_json(reports, {o.seed, o.models}).dump(2).c_str());
     } else if (o.format == "junit") {
         std::fputs(report::to_junit(reports).c_str(), out);
+    } else if (o.format == "markdown") {
+        std::fputs(report::to_markdown_report(reports, o.seed, o.models).c_str(), out);
     } else {
         const report::palette colors =
             isatty(fileno(out)) ? report::palette::colored() : report::palette{};
@@ -132,6 +162,51 @@ inline int run_check(const check_options& o, const std::vector<sym::derivation_r
     if (std::ferror(out))
         return usage_error(io, "writing the report failed");
     return surprises == 0 ? exit_as_expected : exit_unexpected;
+}
+
+struct docs_options {
+    std::string out;
+    std::uint64_t seed = model::default_model_seed;
+    std::size_t models = 100;
+    eval::sampling_settings sampling;
+};
+
+// Writes DIR/derivations/*.md (Markdown for GitHub) and DIR/site/ (HTML whose math is still
+// LaTeX, the plots and a stylesheet); tools/docs/build.sh then renders the math with KaTeX.
+// Exit 0 when every file is written, 2 when one cannot be; the verdicts are on the pages
+// (elbocheck check is the command whose exit code reports them).
+inline int run_docs(const docs_options& o, const std::vector<sym::derivation_record>& all,
+                    const streams& io) {
+    report::documentation docs;
+    try {
+        report::docs_settings settings;
+        settings.seed = o.seed;
+        settings.random_models = o.models;
+        settings.sampling = o.sampling;
+        docs = report::document(all, settings);
+    } catch (const std::exception& e) {
+        std::fprintf(io.err, "elbocheck: could not build the documentation: %s\n", e.what());
+        return exit_usage;
+    }
+    std::vector<report::doc_file> files = report::markdown_files(docs);
+    for (report::doc_file& f : report::site_files(docs))
+        files.push_back(std::move(f));
+    for (const report::doc_file& f : files) {
+        const std::filesystem::path path = std::filesystem::path(o.out) / f.path;
+        std::error_code error;
+        std::filesystem::create_directories(path.parent_path(), error);
+        std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"),
+                                                             &std::fclose);
+        if (error || !file)
+            return usage_error(io, "cannot write '" + path.string() +
+                                       "': " + (error ? error.message() : std::strerror(errno)));
+        if (std::fwrite(f.content.data(), 1, f.content.size(), file.get()) != f.content.size() ||
+            std::fflush(file.get()) != 0)
+            return usage_error(io, "writing '" + path.string() + "' failed");
+    }
+    std::fprintf(io.out, "wrote %zu files for %zu derivations to %s\n", files.size(), all.size(),
+                 o.out.c_str());
+    return exit_as_expected;
 }
 
 inline int run_cli(int argc, const char* const* argv,
@@ -162,8 +237,23 @@ inline int run_cli(int argc, const char* const* argv,
         ->check(whole_number_up_to(100000));
     check->add_option("--format", o.format, "Report format")
         ->capture_default_str()
-        ->check(CLI::IsMember({"text", "json", "junit"}));
+        ->check(CLI::IsMember({"text", "json", "junit", "markdown"}));
     check->add_option("--output", o.output, "Write the report to FILE instead of standard output");
+    add_sampling_options(*check, o.sampling);
+
+    docs_options docs_opts;
+    CLI::App* docs = app.add_subcommand(
+        "docs", "Write the step-by-step documentation (Markdown, and HTML before KaTeX)");
+    docs->add_option("--out", docs_opts.out,
+                     "Directory to write derivations/ and site/ into (created if missing)")
+        ->required();
+    docs->add_option("--seed", docs_opts.seed, "Seed of the random models (reproducible)")
+        ->capture_default_str();
+    docs->add_option("--models", docs_opts.models,
+                     "Random models each step is evaluated on, besides the reference model")
+        ->capture_default_str()
+        ->check(whole_number_up_to(100000));
+    add_sampling_options(*docs, docs_opts.sampling);
 
     try {
         app.parse(argc, argv);
@@ -184,6 +274,8 @@ inline int run_cli(int argc, const char* const* argv,
                          std::string(d.about.title).c_str());
         return exit_as_expected;
     }
+    if (app.got_subcommand("docs"))
+        return run_docs(docs_opts, catalog, io);
     return run_check(o, catalog, io);
 }
 

@@ -20,8 +20,9 @@
 //
 // Every benchmark reports items_per_second = samples per second (wall clock: the work runs on
 // threads the benchmark spawns), so ns/sample = 1e9 / items_per_second. `estimate` and `exact`
-// counters show that the estimators compute the same quantity; `fused` also reports
-// same_bits_as_t1 = 1 when its estimate equals, bit for bit, the one computed on one thread.
+// counters show that the estimators compute the same quantity. cpu_ns_per_sample is the CPU
+// time of all threads per sample. `fused` also reports same_bits_as_t1 = 1 when its estimate
+// equals, bit for bit, the one computed on one thread.
 //
 // The model (shared, formula for formula, with bench/torch_elbo.py):
 //   mu0 = 0, Sigma0 = I_d,   W_ij = sin(0.37 (i+1) + 1.1 (j+1)) / sqrt(d),
@@ -34,6 +35,7 @@
 #include <boost/math/quadrature/naive_monte_carlo.hpp>
 #include <cmath>
 #include <cstdint>
+#include <ctime>
 #include <elbocheck/eval/elbo_estimators.hpp>
 #include <elbocheck/eval/philox_normals.hpp>
 #include <elbocheck/eval/running_moments.hpp>
@@ -107,6 +109,17 @@ std::uint64_t samples_for(const char* kind, int d) {
     return d >= 32 ? 64'000 : d >= 8 ? 256'000 : 1'024'000;
 }
 
+// CPU time of the whole process (every thread), for cpu_ns_per_sample: on a machine shared with
+// other work the wall clock of a threaded run includes time slices lost to other processes, the
+// CPU time per sample does not (on an idle machine it is about threads x wall ns/sample).
+double process_cpu_seconds() {
+    return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+}
+
+void report_cpu(benchmark::State& state, double cpu_start, double samples) {
+    state.counters["cpu_ns_per_sample"] = (process_cpu_seconds() - cpu_start) * 1e9 / samples;
+}
+
 void report(benchmark::State& state, std::uint64_t samples_per_iteration, double estimate,
             double exact) {
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
@@ -123,10 +136,13 @@ void fused(benchmark::State& state, int d, int obs, unsigned threads) {
     options.samples = samples_for("fused", d);
     options.threads = threads;
     double estimate = 0.0;
+    const double cpu_start = process_cpu_seconds();
     for (auto _ : state) {
         estimate = ev::estimate_elbo_a(integrand, options).mean;
         benchmark::DoNotOptimize(estimate);
     }
+    report_cpu(state, cpu_start,
+               static_cast<double>(state.iterations()) * static_cast<double>(options.samples));
     report(state, options.samples, estimate, c.exact_elbo);
     // Outside the timed loop: the same estimate on one thread must have the same bits.
     ev::mc_estimator_options one_thread = options;
@@ -147,6 +163,7 @@ void naive(benchmark::State& state, int d, int obs, unsigned threads) {
     const std::uint64_t samples = samples_for("naive", d);
     double estimate = 0.0;
     std::uint64_t round = 0;
+    const double cpu_start = process_cpu_seconds();
     for (auto _ : state) {
         std::vector<ev::running_moments> parts(threads);
         {
@@ -170,6 +187,8 @@ void naive(benchmark::State& state, int d, int obs, unsigned threads) {
         benchmark::DoNotOptimize(estimate);
         ++round;
     }
+    report_cpu(state, cpu_start,
+               static_cast<double>(state.iterations()) * static_cast<double>(samples));
     report(state, samples, estimate, c.exact_elbo);
 }
 
@@ -190,6 +209,7 @@ void boost_mc(benchmark::State& state, int d, int obs, unsigned threads) {
     std::uint64_t calls = 0;
     double estimate = 0.0;
     std::uint64_t round = 0;
+    const double cpu_start = process_cpu_seconds();
     for (auto _ : state) {
         boost::math::quadrature::naive_monte_carlo<double, decltype(integrand)> mc(
             integrand, unit_cube, error_goal, /*singular=*/true, threads, seed + round);
@@ -198,6 +218,7 @@ void boost_mc(benchmark::State& state, int d, int obs, unsigned threads) {
         benchmark::DoNotOptimize(estimate);
         ++round;
     }
+    report_cpu(state, cpu_start, static_cast<double>(calls));
     state.SetItemsProcessed(static_cast<std::int64_t>(calls));
     state.counters["estimate"] = estimate;
     state.counters["exact"] = c.exact_elbo;
@@ -215,6 +236,7 @@ void roofline(benchmark::State& state, int d, int obs, unsigned threads) {
         ev::detail::batch_for(0, static_cast<std::size_t>(d), blocks.block_size);
     using row_major = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     double checksum = 0.0;
+    const double cpu_start = process_cpu_seconds();
     for (auto _ : state) {
         const std::vector<double> per_block =
             ev::evaluate_blocks<double>(blocks.block_count(), threads, [&] {
@@ -245,6 +267,8 @@ void roofline(benchmark::State& state, int d, int obs, unsigned threads) {
         checksum = per_block.front();
         benchmark::DoNotOptimize(checksum);
     }
+    report_cpu(state, cpu_start,
+               static_cast<double>(state.iterations()) * static_cast<double>(blocks.samples));
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
                             static_cast<std::int64_t>(blocks.samples));
 }

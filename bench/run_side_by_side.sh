@@ -52,7 +52,8 @@ import re
 import sys
 
 gbench = json.load(open(sys.argv[1]))
-ns = {}        # (kind, d, D, threads) -> median ns per sample
+ns = {}        # (kind, d, D, threads) -> median ns per sample (wall clock)
+cpu = {}       # (kind, d, D, threads) -> median CPU ns per sample, all threads
 estimate = {}  # (d, D) -> (fused estimate, exact)
 same_bits = {} # (d, D) -> fused t:2 estimate has the bits of the t:1 estimate (every repetition)
 for b in gbench["benchmarks"]:
@@ -62,6 +63,7 @@ for b in gbench["benchmarks"]:
     kind, d, D, t = m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4))
     if b["aggregate_name"] == "median":
         ns[(kind, d, D, t)] = 1e9 / b["items_per_second"]
+        cpu[(kind, d, D, t)] = b["cpu_ns_per_sample"]
         if kind == "fused" and t == 2:
             estimate[(d, D)] = (b["estimate"], b["exact"])
     elif kind == "fused":
@@ -91,4 +93,19 @@ for (d, D) in sorted(torch):
 print()
 print("ns/sample (wall clock, median of the repetitions); fused/torch and fused/roofline compare "
       "t:2 with t:2.")
+print()
+print("CPU time of all threads per sample (ns, median of the repetitions): less sensitive than the "
+      "wall clock to other processes on a shared machine; PyTorch's includes its threads' spinning.")
+print()
+print("| d | D | fused t:2 | fused t:1 | naive t:2 | boost_mc t:2 | roofline t:2 | normals t:2 "
+      "| torch t:2 (best by wall clock) | fused/torch | fused/roofline |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for (d, D) in sorted(torch):
+    c2 = cpu[("fused", d, D, 2)]
+    t = torch[(d, D)]
+    print(f"| {d} | {D} | {c2:.1f} | {cpu[('fused', d, D, 1)]:.1f} "
+          f"| {cpu[('naive', d, D, 2)]:.0f} | {cpu[('boost_mc', d, D, 2)]:.0f} "
+          f"| {cpu[('roofline', d, D, 2)]:.1f} | {cpu[('normals', d, D, 2)]:.1f} "
+          f"| {t['cpu_ns_per_sample']:.1f} | {c2 / t['cpu_ns_per_sample']:.3f} "
+          f"| {c2 / cpu[('roofline', d, D, 2)]:.2f} |")
 EOF

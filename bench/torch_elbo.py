@@ -9,7 +9,9 @@ measurement repeated (--repetitions) and its median kept, and the fastest median
   projected  the algorithm of the fused C++ kernel (elbo_integrand.hpp): the likelihood residual
              in the basis of the thin QR factor of Psi^{-1/2} W Lq, so O(d^2) per sample.
 Each line printed is one JSON object:
-  {"d", "D", "variant", "chunk", "ns_per_sample", "samples", "estimate", "exact", "best"}
+  {"d", "D", "variant", "chunk", "ns_per_sample", "cpu_ns_per_sample", "samples", "estimate",
+   "exact", "best"}
+(cpu_ns_per_sample: CPU time of all the process's threads per sample.)
 where "best" marks the fastest (variant, chunk) of that (d, D).
 
 Run with the system interpreter:
@@ -111,13 +113,15 @@ def time_variant(chunk_values, chunk, min_time):
     total = 0.0
     samples = 0
     start = time.perf_counter()
+    cpu_start = time.process_time()
     while True:
         total += float(chunk_values(chunk).sum())
         samples += chunk
         elapsed = time.perf_counter() - start
         if elapsed >= min_time:
             break
-    return elapsed * 1e9 / samples, samples, total / samples
+    cpu = time.process_time() - cpu_start
+    return elapsed * 1e9 / samples, cpu * 1e9 / samples, samples, total / samples
 
 
 def main():
@@ -143,9 +147,10 @@ def main():
                 # shared machine one measurement can land on a busy moment.
                 runs = sorted(time_variant(values, chunk, args.min_time)
                               for _ in range(max(1, args.repetitions)))
-                ns, samples, estimate = runs[len(runs) // 2]
+                ns, cpu_ns, samples, estimate = runs[len(runs) // 2]
                 rows.append({"d": d, "D": D, "variant": variant, "chunk": chunk,
-                             "ns_per_sample": ns, "samples": samples, "estimate": estimate,
+                             "ns_per_sample": ns, "cpu_ns_per_sample": cpu_ns,
+                             "samples": samples, "estimate": estimate,
                              "exact": exact})
         fastest = min(rows, key=lambda row: row["ns_per_sample"])
         for row in rows:

@@ -37,7 +37,7 @@ docs_settings quick() {
     docs_settings s;
     s.random_models = 4;
     s.path_points = 5;
-    s.sampling.samples = 2'000;
+    s.plot_samples = 2'000;
     return s;
 }
 

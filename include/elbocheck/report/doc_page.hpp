@@ -223,9 +223,12 @@ struct docs_settings {
     std::size_t random_models = 100;
     std::size_t path_points = 51;
     std::vector<std::uint64_t> iwae_k = {5, 50}; // the L_K drawn on the plots
-    // Draws, seed and threads of every Monte Carlo estimate (the plots' L_K, and the sampled
-    // terms of the checks). The threads change no bit of the pages.
+    // Seed and threads of every Monte Carlo estimate, and the draws per sampled term of the
+    // checks (--samples). The threads change no bit of the pages.
     eval::sampling_settings sampling;
+    // Draws of z per L_K estimate on the plots: apart from --samples, which is tuned for the
+    // speed of `check`, so that L_50's curve is smooth whatever the checks use.
+    std::uint64_t plot_samples = 64'000;
 };
 
 inline badge step_badge(const step_report& s) {
@@ -552,9 +555,9 @@ inline page derivation_page(const sym::derivation_record& d, const derivation_re
         shown += "the importance-weighted bounds ";
         for (std::size_t i = 0; i < estimates.size(); ++i)
             shown += (i > 0 ? (i + 1 == estimates.size() ? " and " : ", ") : "") + estimates[i];
-        shown += " (dashed; Monte Carlo estimates from " +
-                 std::to_string(settings.sampling.samples) + " draws of $z$ each, seed " +
-                 std::to_string(settings.sampling.seed) + ", the same draws at every $t$), ";
+        shown += " (dashed; Monte Carlo estimates from " + std::to_string(settings.plot_samples) +
+                 " draws of $z$ each, seed " + std::to_string(settings.sampling.seed) +
+                 ", the same draws at every $t$), ";
     }
     b.push_back(paragraph(rich(
         "On the reference model, the guide moves on a line from the prior ($t = 0$) to the exact "
@@ -751,10 +754,12 @@ inline documentation document(const std::vector<sym::derivation_record>& all,
     const model::model_instance& reference = instances.models.front();
     const path_curves curves =
         exact_curves_along_path(reference.model, reference.x, settings.path_points);
+    eval::sampling_settings plot_sampling = settings.sampling;
+    plot_sampling.samples = settings.plot_samples;
     std::vector<path_estimate> estimates;
     for (const std::uint64_t k : settings.iwae_k)
-        estimates.push_back(importance_weighted_along_path(reference.model, reference.x, curves, k,
-                                                           settings.sampling));
+        estimates.push_back(
+            importance_weighted_along_path(reference.model, reference.x, curves, k, plot_sampling));
     std::vector<std::string> estimate_names;
     for (const path_estimate& e : estimates)
         estimate_names.push_back("$" + e.latex + "$");

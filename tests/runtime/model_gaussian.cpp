@@ -8,6 +8,7 @@
 
 #include "elbocheck/model/gaussian.hpp"
 #include "elbocheck/model/random_models.hpp"
+#include "support/model_harness.hpp"
 
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/quadrature/sinh_sinh.hpp>
@@ -24,62 +25,14 @@ using Catch::Matchers::Contains;
 using elbocheck::model::gaussian;
 using elbocheck::model::model_error;
 using elbocheck::model::philox_stream;
+using elbocheck::test_support::agree;
+using elbocheck::test_support::integrate;
 
 constexpr std::uint64_t test_seed = 7;
 
-bool agree(double a, double b, double tolerance) {
-    return std::abs(a - b) <= tolerance * std::max({1.0, std::abs(a), std::abs(b)});
-}
-
-// A Gaussian with mean entries ~ N(0, 4) and a Cholesky factor whose diagonal spans e^{+-1}
-// and whose off-diagonal entries are ~ N(0, 1/4): varied shapes, all comfortably trusted.
+// Varied shapes, all comfortably trusted (tests/support/model_harness.hpp).
 gaussian random_gaussian(philox_stream& stream, Eigen::Index d, bool diagonal) {
-    const Eigen::VectorXd mean = 2.0 * stream.normals(d);
-    Eigen::MatrixXd lower = Eigen::MatrixXd::Zero(d, d);
-    for (Eigen::Index j = 0; j < d; ++j) {
-        lower(j, j) = std::exp(2.0 * stream.uniform() - 1.0);
-        for (Eigen::Index i = j + 1; i < d; ++i)
-            lower(i, j) = diagonal ? 0.0 : 0.5 * stream.normal();
-    }
-    return gaussian::from_cholesky(mean, lower, "S (test covariance)");
-}
-
-// Integral over R^d (d = 1, 2) of f(z), taken in the coordinates z = centre + L t in which the
-// integrand is expected to be round; the choice affects only efficiency, never the value, so a
-// poor choice shows up as disagreement, not as false agreement. Beyond |t| = 1000 every
-// integrand here is below exp(-500) and is cut off, because sinh-sinh samples out to |t| ~ 1e154
-// where z^2 would overflow.
-double integrate(const std::function<double(const Eigen::VectorXd&)>& f,
-                 const Eigen::VectorXd& centre, const Eigen::MatrixXd& lower) {
-    using boost::math::quadrature::sinh_sinh;
-    constexpr double cutoff = 1000.0;
-    const double jacobian = lower.diagonal().prod(); // L is triangular
-    sinh_sinh<double> outer;                         // integrate() is not const in Boost 1.74
-    if (centre.size() == 1) {
-        return jacobian * outer.integrate(
-                              [&](double t) {
-                                  if (std::abs(t) > cutoff)
-                                      return 0.0;
-                                  return f(centre + lower * Eigen::VectorXd::Constant(1, t));
-                              },
-                              1e-12);
-    }
-    REQUIRE(centre.size() == 2);
-    sinh_sinh<double> inner;
-    return jacobian * outer.integrate(
-                          [&](double t0) {
-                              if (std::abs(t0) > cutoff)
-                                  return 0.0;
-                              return inner.integrate(
-                                  [&](double t1) {
-                                      if (std::abs(t1) > cutoff)
-                                          return 0.0;
-                                      const Eigen::Vector2d t(t0, t1);
-                                      return f(centre + lower * t);
-                                  },
-                                  1e-13);
-                          },
-                          1e-12);
+    return elbocheck::test_support::random_gaussian(stream, d, diagonal, "S (test covariance)");
 }
 
 // Mean of f(z), z ~ q, and its standard error, from n draws of a Philox stream.

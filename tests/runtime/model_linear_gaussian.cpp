@@ -11,6 +11,7 @@
 
 #include "elbocheck/model/linear_gaussian.hpp"
 #include "elbocheck/model/random_models.hpp"
+#include "support/model_harness.hpp"
 
 #include <algorithm>
 #include <boost/math/distributions/normal.hpp>
@@ -34,12 +35,10 @@ using elbocheck::model::model_instance;
 using elbocheck::model::philox_stream;
 using elbocheck::model::quadratic_form;
 using elbocheck::model::random_instance;
+using elbocheck::test_support::agree;
+using elbocheck::test_support::integrate;
 
 constexpr std::uint64_t seed = elbocheck::model::default_model_seed;
-
-bool agree(double a, double b, double tolerance) {
-    return std::abs(a - b) <= tolerance * std::max({1.0, std::abs(a), std::abs(b)});
-}
 
 // |lhs - rhs| relative to the largest magnitude among the terms of the identity.
 bool identity_holds(double lhs, double rhs, std::initializer_list<double> terms, double tolerance) {
@@ -47,39 +46,6 @@ bool identity_holds(double lhs, double rhs, std::initializer_list<double> terms,
     for (const double t : terms)
         scale = std::max(scale, std::abs(t));
     return std::abs(lhs - rhs) <= tolerance * scale;
-}
-
-// See tests/runtime/model_gaussian.cpp: integral over R^d (d = 1, 2) in coordinates
-// z = centre + L t; the centre only affects efficiency, never the value.
-double integrate(const std::function<double(const Eigen::VectorXd&)>& f,
-                 const Eigen::VectorXd& centre, const Eigen::MatrixXd& lower) {
-    using boost::math::quadrature::sinh_sinh;
-    constexpr double cutoff = 1000.0; // every integrand is below exp(-500) beyond it
-    const double jacobian = lower.diagonal().prod();
-    sinh_sinh<double> outer; // integrate() is not const in Boost 1.74
-    if (centre.size() == 1)
-        return jacobian * outer.integrate(
-                              [&](double t) {
-                                  if (std::abs(t) > cutoff)
-                                      return 0.0;
-                                  return f(centre + lower * Eigen::VectorXd::Constant(1, t));
-                              },
-                              1e-12);
-    REQUIRE(centre.size() == 2);
-    sinh_sinh<double> inner;
-    return jacobian * outer.integrate(
-                          [&](double t0) {
-                              if (std::abs(t0) > cutoff)
-                                  return 0.0;
-                              return inner.integrate(
-                                  [&](double t1) {
-                                      if (std::abs(t1) > cutoff)
-                                          return 0.0;
-                                      return f(centre + lower * Eigen::Vector2d(t0, t1));
-                                  },
-                                  1e-13);
-                          },
-                          1e-12);
 }
 
 // Mean of f(z), z ~ q, with its standard error.
@@ -595,7 +561,9 @@ TEST_CASE("random instances cover every dimension, conditioning and guide kind",
             CHECK(instance.model.kl_to_prior(instance.guide) < 1e-20);
         if (recipe.guide == elbocheck::model::guide_kind::posterior)
             CHECK(instance.model.kl_to_posterior(instance.x, instance.guide) < 1e-20);
-        if (recipe.guide == elbocheck::model::guide_kind::far)
-            CHECK(instance.model.kl_to_posterior(instance.x, instance.guide) > 1.0);
+        if (recipe.guide == elbocheck::model::guide_kind::far) { // 5 sd away: KL >= 25 / 2
+            CHECK(instance.model.kl_to_posterior(instance.x, instance.guide) >= 12.5);
+            CHECK(instance.model.kl_to_prior(instance.guide) >= 12.5);
+        }
     }
 }

@@ -8,6 +8,7 @@
 #include "elbocheck/model/gaussian.hpp"
 #include "elbocheck/model/quadratic_form.hpp"
 #include "elbocheck/model/random_models.hpp"
+#include "support/model_harness.hpp"
 
 #include <algorithm>
 #include <boost/math/quadrature/sinh_sinh.hpp>
@@ -25,22 +26,13 @@ using elbocheck::model::gaussian;
 using elbocheck::model::model_error;
 using elbocheck::model::philox_stream;
 using elbocheck::model::quadratic_form;
+using elbocheck::test_support::agree;
+using elbocheck::test_support::integrate;
 
 constexpr std::uint64_t test_seed = 11;
 
-bool agree(double a, double b, double tolerance) {
-    return std::abs(a - b) <= tolerance * std::max({1.0, std::abs(a), std::abs(b)});
-}
-
 gaussian random_gaussian(philox_stream& stream, Eigen::Index d, bool diagonal) {
-    const Eigen::VectorXd mean = 2.0 * stream.normals(d);
-    Eigen::MatrixXd lower = Eigen::MatrixXd::Zero(d, d);
-    for (Eigen::Index j = 0; j < d; ++j) {
-        lower(j, j) = std::exp(2.0 * stream.uniform() - 1.0);
-        for (Eigen::Index i = j + 1; i < d; ++i)
-            lower(i, j) = diagonal ? 0.0 : 0.5 * stream.normal();
-    }
-    return gaussian::from_cholesky(mean, lower, "S (guide covariance)");
+    return elbocheck::test_support::random_gaussian(stream, d, diagonal, "S (guide covariance)");
 }
 
 Eigen::MatrixXd random_symmetric(philox_stream& stream, Eigen::Index d, double scale) {
@@ -65,39 +57,6 @@ quadratic_form random_integrable_form(philox_stream& stream, const gaussian& q) 
     Eigen::MatrixXd a = p - 0.2 * q.precision();
     a = 0.5 * (a + a.transpose()).eval();
     return {c, 0.5 * stream.normals(d), a};
-}
-
-// See tests/runtime/model_gaussian.cpp: integral over R^d (d = 1, 2) in coordinates
-// z = centre + L t; the centre only affects efficiency, never the value.
-double integrate(const std::function<double(const Eigen::VectorXd&)>& f,
-                 const Eigen::VectorXd& centre, const Eigen::MatrixXd& lower) {
-    using boost::math::quadrature::sinh_sinh;
-    constexpr double cutoff = 1000.0; // every integrand is below exp(-500) beyond it
-    const double jacobian = lower.diagonal().prod();
-    sinh_sinh<double> outer; // integrate() is not const in Boost 1.74
-    if (centre.size() == 1)
-        return jacobian * outer.integrate(
-                              [&](double t) {
-                                  if (std::abs(t) > cutoff)
-                                      return 0.0;
-                                  return f(centre + lower * Eigen::VectorXd::Constant(1, t));
-                              },
-                              1e-12);
-    REQUIRE(centre.size() == 2);
-    sinh_sinh<double> inner;
-    return jacobian * outer.integrate(
-                          [&](double t0) {
-                              if (std::abs(t0) > cutoff)
-                                  return 0.0;
-                              return inner.integrate(
-                                  [&](double t1) {
-                                      if (std::abs(t1) > cutoff)
-                                          return 0.0;
-                                      return f(centre + lower * Eigen::Vector2d(t0, t1));
-                                  },
-                                  1e-13);
-                          },
-                          1e-12);
 }
 
 // The Gaussian proportional to q(z) exp f(z): precision S^{-1} + A, mean

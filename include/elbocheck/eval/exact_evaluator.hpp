@@ -11,6 +11,22 @@
 
 namespace elbocheck::eval {
 
+// How many distinct latent variables a term mentions, bound or free (z, or z_1 and z_2 of the
+// importance-weighted bound).
+inline std::size_t latent_variable_count(const sym::term& t) {
+    std::vector<int> ids;
+    auto collect = [&ids](const auto& self, const sym::term& u) -> void {
+        if (u.is(sym::op::variable) &&
+            u.role == static_cast<std::uint8_t>(sym::variable_role::latent) &&
+            std::find(ids.begin(), ids.end(), u.id) == ids.end())
+            ids.push_back(u.id);
+        for (const sym::term& k : u.kids)
+            self(self, k);
+    };
+    collect(collect, t);
+    return ids.size();
+}
+
 class exact_evaluator {
   public:
     explicit exact_evaluator(const model_binding& binding)
@@ -32,20 +48,6 @@ class exact_evaluator {
 
   private:
     using form = model::quadratic_form;
-
-    static std::size_t latent_variable_count(const sym::term& t) {
-        std::vector<int> ids;
-        auto collect = [&ids](const auto& self, const sym::term& u) -> void {
-            if (u.is(sym::op::variable) &&
-                u.role == static_cast<std::uint8_t>(sym::variable_role::latent) &&
-                std::find(ids.begin(), ids.end(), u.id) == ids.end())
-                ids.push_back(u.id);
-            for (const sym::term& k : u.kids)
-                self(self, k);
-        };
-        collect(collect, t);
-        return ids.size();
-    }
 
     Eigen::Index d() const { return b_.latent_dim(); }
     form constant_form(double c) const { return form::zero(d()) + c; }

@@ -2,9 +2,9 @@
 // A multivariate normal N(mu, Sigma), held by the lower Cholesky factor L of Sigma (L L^T = Sigma).
 //
 // Every quantity is computed from L by triangular solves: the Mahalanobis term
-// (z - mu)^T Sigma^{-1} (z - mu) is |L^{-1}(z - mu)|^2 and log|Sigma| is 2 sum log L_ii. An
-// explicit inverse would square the condition number a second time and lose digits the
-// 1e-9 checks need.
+// (z - mu)^T Sigma^{-1} (z - mu) is |L^{-1}(z - mu)|^2 and log|Sigma| is 2 sum log L_ii. A
+// triangular solve is backward stable; multiplying by a computed inverse is not, and on an
+// ill-conditioned covariance it loses digits the 1e-9 checks need.
 
 #include "elbocheck/model/model_error.hpp"
 
@@ -26,6 +26,7 @@ inline constexpr double log_two_pi = 1.8378770664093454835606594728112353; // lo
 // within a factor d of the 2-norm condition number, and the estimator seldom misses by more than
 // a small factor, which is immaterial against a threshold set four orders of magnitude below
 // the point (1e16) where double precision gives up.
+//
 // `from_factor` says the covariance was assembled as L L^T from a valid factor, so a failed
 // factorization means "singular to working precision", not "indefinite".
 inline Eigen::LLT<Eigen::MatrixXd> trusted_cholesky(const Eigen::MatrixXd& covariance,

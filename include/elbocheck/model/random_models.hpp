@@ -260,9 +260,20 @@ inline model_instance random_instance(std::uint64_t seed, std::uint64_t index) {
             return gaussian::from_variances(m, variances, guide_name);
         }
         case guide_kind::far: {
-            // Four prior standard deviations per direction from the prior mean, and a
-            // covariance up to e^3 wider or narrower than the prior's.
-            const Eigen::VectorXd m = model.prior().sample(4.0 * stream.normals(d));
+            // Five prior standard deviations from the prior mean (in whitened prior units), on
+            // the side away from the posterior mean. As Sigma_post^{-1} >= Sigma0^{-1}, the mean
+            // terms alone then make both KL(q || p(z)) and KL(q || p(z|x)) at least 5^2 / 2.
+            const Eigen::VectorXd towards_posterior =
+                model.prior().cholesky().triangularView<Eigen::Lower>().solve(posterior.mean() -
+                                                                              mu0);
+            Eigen::VectorXd direction = stream.normals(d);
+            if (direction.norm() == 0.0)
+                direction(0) = 1.0;
+            direction.normalize();
+            if (direction.dot(towards_posterior) > 0.0)
+                direction = -direction;
+            const Eigen::VectorXd m = model.prior().sample(5.0 * direction);
+            // A covariance up to e^3 wider or narrower than the prior's along each axis.
             const Eigen::MatrixXd distortion = detail::random_distortion(d, 1.5, 0.5, stream);
             const Eigen::MatrixXd lower = model.prior().cholesky() * distortion;
             if (index / 5 % 2 == 0)

@@ -55,21 +55,18 @@ def main():
             else:
                 expect(s["symbolic"] == "justified", f"{d['name']} step {s['index']}: "
                        f"{s['symbolic']}")
-                if s["numeric"] == "not-evaluated":
-                    # Only terms with two independent draws (the importance-weighted bound)
-                    # have no exact value; everything else must be evaluated.
-                    expect(d["name"].startswith("iwae_") and
-                           "more than one latent variable" in s.get("numeric_message", ""),
-                           f"{d['name']} step {s['index']}: not evaluated: "
-                           f"{s.get('numeric_message')}")
-                    expect(s["max_abs_error"] is None, "an error reported for a step that "
-                           "was not evaluated")
-                else:
-                    expect(s["numeric"] == "holds",
-                           f"{d['name']} step {s['index']}: numeric {s['numeric']}")
-                    if s["relation"] != "=":
-                        expect(s["max_abs_error"] < 1e-6,
-                               f"{d['name']} step {s['index']}: inequality violated")
+                # Every correct step is evaluated: terms without a closed form (the
+                # importance-weighted bound's two draws) are sampled.
+                expect(s["numeric"] == "holds",
+                       f"{d['name']} step {s['index']}: numeric {s['numeric']}: "
+                       f"{s.get('numeric_message', '')}")
+                if s["relation"] != "=" and s["max_abs_error"] is not None:
+                    # A sampled gap may dip below 0 by sampling error, within its interval.
+                    allowed = 1e-6
+                    if s.get("method") == "monte-carlo":
+                        allowed += 6 * s.get("standard_error", 0.0)
+                    expect(s["max_abs_error"] < allowed,
+                           f"{d['name']} step {s['index']}: inequality violated")
     expect(flagged == {"000_c4e610161a6ffb42.txt": [2], "004_d9c7db41d7f73834.txt": [4, 5, 6]},
            f"flagged steps per document: {flagged}")
 

@@ -82,17 +82,18 @@ inline std::optional<double> value_on(const eval::model_binding& b, const sym::t
 
 inline step_check check_one(const sym::term& before, const sym::step_data& s,
                             const sym::step_verdict& verdict, std::size_t index,
-                            std::string_view label,
-                            std::span<const eval::model_binding> instances) {
-    step_check c{s.claimed,
-                 sym::to_latex(s.next).str(),
-                 rule_keys(s),
-                 verdict,
-                 sym::describe(verdict, index, s, label).str(),
-                 eval::check_one_numerically(before, s, instances, eval::default_tolerance),
-                 std::nullopt,
-                 std::nullopt,
-                 s.gap.empty() ? std::string() : sym::to_latex(s.gap.front()).str()};
+                            std::string_view label, std::span<const eval::model_binding> instances,
+                            const eval::sampling_settings& sampling) {
+    step_check c{
+        s.claimed,
+        sym::to_latex(s.next).str(),
+        rule_keys(s),
+        verdict,
+        sym::describe(verdict, index, s, label).str(),
+        eval::check_one_numerically(before, s, instances, eval::default_tolerance, sampling),
+        std::nullopt,
+        std::nullopt,
+        s.gap.empty() ? std::string() : sym::to_latex(s.gap.front()).str()};
     if (!instances.empty()) {
         c.reference_before = value_on(instances.front(), before);
         c.reference_after = value_on(instances.front(), s.next);
@@ -102,9 +103,12 @@ inline step_check check_one(const sym::term& before, const sym::step_data& s,
 
 } // namespace detail
 
-// Checks a derivation symbolically and on `instances` (the first is the reference model).
+// Checks a derivation symbolically and on `instances` (the first is the reference model). Terms
+// without a closed form are sampled with `sampling` (numeric_step_check.hpp); their steps say
+// so (numeric.by_monte_carlo).
 inline derivation_report check(const sym::derivation_record& d,
-                               std::span<const eval::model_binding> instances) {
+                               std::span<const eval::model_binding> instances,
+                               const eval::sampling_settings& sampling = {}) {
     derivation_report out{std::string(d.about.name),
                           std::string(d.about.title),
                           std::string(d.about.document),
@@ -115,15 +119,16 @@ inline derivation_report check(const sym::derivation_record& d,
     const sym::term* before = &d.data.start;
     for (std::size_t i = 0; i < d.data.steps.size(); ++i) {
         const sym::step_data& s = d.data.steps[i];
-        step_report r{i + 1,
-                      std::string(d.notes[i].words),
-                      detail::check_one(*before, s, outcomes[i].written, i + 1, "", instances),
-                      s.recorded_as_mistake(),
-                      std::string(d.notes[i].mistake),
-                      std::nullopt};
+        step_report r{
+            i + 1,
+            std::string(d.notes[i].words),
+            detail::check_one(*before, s, outcomes[i].written, i + 1, "", instances, sampling),
+            s.recorded_as_mistake(),
+            std::string(d.notes[i].mistake),
+            std::nullopt};
         if (s.recorded_as_mistake())
             r.correction = detail::check_one(*before, s.correction.front(), outcomes[i].corrected,
-                                             i + 1, ", corrected", instances);
+                                             i + 1, ", corrected", instances, sampling);
         out.steps.push_back(std::move(r));
         before = &s.continues_from();
     }

@@ -18,6 +18,7 @@
 #include <limits>
 #include <numbers>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -26,7 +27,9 @@ using elbocheck::model::gaussian;
 using elbocheck::model::model_error;
 using elbocheck::model::philox_stream;
 using elbocheck::test_support::agree;
+using elbocheck::test_support::estimate;
 using elbocheck::test_support::integrate;
+using elbocheck::test_support::summarize;
 
 constexpr std::uint64_t test_seed = 7;
 
@@ -36,23 +39,13 @@ gaussian random_gaussian(philox_stream& stream, Eigen::Index d, bool diagonal) {
 }
 
 // Mean of f(z), z ~ q, and its standard error, from n draws of a Philox stream.
-struct estimate {
-    double mean;
-    double standard_error;
-};
-
 estimate monte_carlo(const std::function<double(const Eigen::VectorXd&)>& f, const gaussian& q,
                      std::uint64_t stream_id, long n = 200000) {
     philox_stream stream(test_seed, stream_id);
-    double mean = 0.0, sum_sq = 0.0; // Welford
-    for (long k = 1; k <= n; ++k) {
-        const double value = f(q.sample(stream.normals(q.dim())));
-        const double delta = value - mean;
-        mean += delta / static_cast<double>(k);
-        sum_sq += delta * (value - mean);
-    }
-    const double variance = sum_sq / static_cast<double>(n - 1);
-    return {mean, std::sqrt(variance / static_cast<double>(n))};
+    std::vector<double> values(static_cast<std::size_t>(n));
+    for (double& v : values)
+        v = f(q.sample(stream.normals(q.dim())));
+    return summarize(values);
 }
 
 template <typename F>

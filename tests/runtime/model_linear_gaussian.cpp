@@ -36,7 +36,9 @@ using elbocheck::model::philox_stream;
 using elbocheck::model::quadratic_form;
 using elbocheck::model::random_instance;
 using elbocheck::test_support::agree;
+using elbocheck::test_support::estimate;
 using elbocheck::test_support::integrate;
+using elbocheck::test_support::summarize;
 
 constexpr std::uint64_t seed = elbocheck::model::default_model_seed;
 
@@ -46,40 +48,6 @@ bool identity_holds(double lhs, double rhs, std::initializer_list<double> terms,
     for (const double t : terms)
         scale = std::max(scale, std::abs(t));
     return std::abs(lhs - rhs) <= tolerance * scale;
-}
-
-// Mean of f(z), z ~ q, with its standard error.
-struct estimate {
-    double mean;
-    double standard_error;
-
-    // Within 6 standard errors, plus a rounding floor for integrands that are constant (e.g.
-    // log q - log p(z|x) when q is the posterior), whose standard error is 0.
-    bool covers(double exact) const {
-        return std::abs(exact - mean) <=
-               6.0 * standard_error + 1e-12 * std::max(1.0, std::abs(exact));
-    }
-};
-
-// Sums are taken relative to the first value and compensated (Neumaier): a naive running sum
-// of 200000 values near -19 carries rounding of order 1e-11, which would dwarf the standard
-// error of an integrand that is constant up to rounding (log p(x, z) - log q(z) when q is the
-// posterior) and make exact agreement look like a 6-sigma miss.
-estimate summarize(const std::vector<double>& values) {
-    const double n = static_cast<double>(values.size());
-    const double origin = values.front();
-    double sum = 0.0, compensation = 0.0;
-    for (const double v : values) {
-        const double term = v - origin;
-        const double next = sum + term;
-        compensation += std::abs(sum) >= std::abs(term) ? (sum - next) + term : (term - next) + sum;
-        sum = next;
-    }
-    const double offset = (sum + compensation) / n;
-    double sum_sq = 0.0;
-    for (const double v : values)
-        sum_sq += (v - origin - offset) * (v - origin - offset);
-    return {origin + offset, std::sqrt(sum_sq / (n - 1.0) / n)};
 }
 
 // The magnitude of the terms a quadratic form sums when its expectation under q is taken:

@@ -2,7 +2,8 @@
 // What the model tests (model_gaussian, model_linear_gaussian, model_quadratic_form) share to
 // hold closed forms against independent numbers: a relative comparison, random Gaussians, and
 // deterministic quadrature over R^d for d = 1, 2. Deliberately independent of the library's
-// own quadrature evaluator (eval/quadrature_evaluator.hpp), which these tests must not trust.
+// own quadrature evaluator (eval/quadrature_evaluator.hpp), which these tests must not trust;
+// and the summary (mean, standard error) of a Monte Carlo sample.
 #include "elbocheck/model/gaussian.hpp"
 #include "elbocheck/model/random_models.hpp"
 
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace elbocheck::test_support {
 
@@ -69,6 +71,40 @@ inline double integrate(const std::function<double(const Eigen::VectorXd&)>& f,
                                   1e-13);
                           },
                           1e-12);
+}
+
+// Mean of f(z), z ~ q, with its standard error.
+struct estimate {
+    double mean;
+    double standard_error;
+
+    // Within 6 standard errors, plus a rounding floor for integrands that are constant (e.g.
+    // log q - log p(z|x) when q is the posterior), whose standard error is 0.
+    bool covers(double exact) const {
+        return std::abs(exact - mean) <=
+               6.0 * standard_error + 1e-12 * std::max(1.0, std::abs(exact));
+    }
+};
+
+// Sums are taken relative to the first value and compensated (Neumaier): a naive running sum
+// of 200000 values near -19 carries rounding of order 1e-11, which would dwarf the standard
+// error of an integrand that is constant up to rounding (log p(x, z) - log q(z) when q is the
+// posterior) and make exact agreement look like a 6-sigma miss.
+inline estimate summarize(const std::vector<double>& values) {
+    const double n = static_cast<double>(values.size());
+    const double origin = values.front();
+    double sum = 0.0, compensation = 0.0;
+    for (const double v : values) {
+        const double term = v - origin;
+        const double next = sum + term;
+        compensation += std::abs(sum) >= std::abs(term) ? (sum - next) + term : (term - next) + sum;
+        sum = next;
+    }
+    const double offset = (sum + compensation) / n;
+    double sum_sq = 0.0;
+    for (const double v : values)
+        sum_sq += (v - origin - offset) * (v - origin - offset);
+    return {origin + offset, std::sqrt(sum_sq / (n - 1.0) / n)};
 }
 
 } // namespace elbocheck::test_support

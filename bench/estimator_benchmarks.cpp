@@ -136,11 +136,16 @@ void fused(benchmark::State& state, int d, int obs, unsigned threads) {
     options.samples = samples_for("fused", d);
     options.threads = threads;
     double estimate = 0.0;
+    double standard_error = 0.0;
     const double cpu_start = process_cpu_seconds();
     for (auto _ : state) {
-        estimate = ev::estimate_elbo_a(integrand, options).mean;
+        const ev::mc_estimate e = ev::estimate_elbo_a(integrand, options);
+        estimate = e.mean;
+        standard_error = e.standard_error;
         benchmark::DoNotOptimize(estimate);
     }
+    // How far `estimate` may be from `exact` by chance alone.
+    state.counters["standard_error"] = standard_error;
     report_cpu(state, cpu_start,
                static_cast<double>(state.iterations()) * static_cast<double>(options.samples));
     report(state, options.samples, estimate, c.exact_elbo);

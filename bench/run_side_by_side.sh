@@ -54,7 +54,7 @@ import sys
 gbench = json.load(open(sys.argv[1]))
 ns = {}        # (kind, d, D, threads) -> median ns per sample (wall clock)
 cpu = {}       # (kind, d, D, threads) -> median CPU ns per sample, all threads
-estimate = {}  # (d, D) -> (fused estimate, exact)
+estimate = {}  # (d, D) -> (fused estimate, its standard error, exact)
 same_bits = {} # (d, D) -> fused t:2 estimate has the bits of the t:1 estimate (every repetition)
 for b in gbench["benchmarks"]:
     m = re.match(r"(\w+)/d:(\d+)/D:(\d+)/t:(\d+)", b["name"])
@@ -65,7 +65,7 @@ for b in gbench["benchmarks"]:
         ns[(kind, d, D, t)] = 1e9 / b["items_per_second"]
         cpu[(kind, d, D, t)] = b["cpu_ns_per_sample"]
         if kind == "fused" and t == 2:
-            estimate[(d, D)] = (b["estimate"], b["exact"])
+            estimate[(d, D)] = (b["estimate"], b["standard_error"], b["exact"])
     elif kind == "fused":
         # mean over repetitions of a 0/1 flag: 1 only if every repetition matched.
         same_bits[(d, D, t)] = b["same_bits_as_t1"] == 1.0
@@ -77,19 +77,19 @@ for line in open(sys.argv[2]):
 
 print("| d | D | fused t:2 | fused t:1 | t:1/t:2 | same bits t:1, t:2 | naive t:2 | boost_mc t:2 "
       "| roofline t:2 | normals t:2 | torch t:2 (best) | fused/torch | fused/roofline "
-      "| estimate fused / torch / exact |")
+      "| estimate fused ± se / torch / exact |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for (d, D) in sorted(torch):
     f2, f1 = ns[("fused", d, D, 2)], ns[("fused", d, D, 1)]
     t = torch[(d, D)]
-    est, exact = estimate[(d, D)]
+    est, se, exact = estimate[(d, D)]
     print(f"| {d} | {D} | {f2:.1f} | {f1:.1f} | {f1 / f2:.2f} "
           f"| {'yes' if same_bits.get((d, D, 2)) else 'NO'} | {ns[('naive', d, D, 2)]:.0f} "
           f"| {ns[('boost_mc', d, D, 2)]:.0f} | {ns[('roofline', d, D, 2)]:.1f} "
           f"| {ns[('normals', d, D, 2)]:.1f} "
           f"| {t['ns_per_sample']:.1f} ({t['variant']}, chunk {t['chunk']}) "
           f"| {f2 / t['ns_per_sample']:.3f} | {f2 / ns[('roofline', d, D, 2)]:.2f} "
-          f"| {est:.4f} / {t['estimate']:.4f} / {exact:.4f} |")
+          f"| {est:.4f} ± {se:.4f} / {t['estimate']:.4f} / {exact:.4f} |")
 print()
 print("ns/sample (wall clock, median of the repetitions); fused/torch and fused/roofline compare "
       "t:2 with t:2.")

@@ -53,7 +53,12 @@ def parse(text):
 
 
 def error_text(step):
-    return "—" if step["max_abs_error"] is None else f"{step['max_abs_error']:.1e}"
+    if step["max_abs_error"] is None:
+        return "—"
+    text = f"{step['max_abs_error']:.1e}"
+    if step.get("method") == "monte-carlo":  # a sampled step shows its standard error too
+        text += f" (sampled, se {step['standard_error']:.1e})"
+    return text
 
 
 def expected_row(label, step, ok):

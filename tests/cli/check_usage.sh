@@ -30,14 +30,15 @@ expect 2 "models" -- check --models -3
 expect 2 "models" -- check --models many
 expect 2 "format" -- check --format yaml
 # Monte Carlo draws and worker threads: at least one draw; threads from 0 (every core) up.
-expect 2 "samples.*whole number from 1" -- check --samples 0
-expect 2 "samples.*whole number from 1" -- check --samples -5
-expect 2 "samples.*whole number from 1" -- check --samples lots
-expect 2 "samples.*whole number from 1" -- check --samples 2.5
+expect 2 "samples.*whole number from 2" -- check --samples 0
+expect 2 "samples.*whole number from 2" -- check --samples 1
+expect 2 "samples.*whole number from 2" -- check --samples -5
+expect 2 "samples.*whole number from 2" -- check --samples lots
+expect 2 "samples.*whole number from 2" -- check --samples 2.5
 expect 2 "threads.*whole number from 0" -- check --threads -1
 expect 2 "threads.*whole number from 0" -- check --threads two
 expect 2 "threads.*whole number from 0" -- check --threads 99999
-expect 2 "samples.*whole number from 1" -- docs --out /tmp/unused --samples 0
+expect 2 "samples.*whole number from 2" -- docs --out /tmp/unused --samples 0
 expect 2 "threads.*whole number from 0" -- docs --out /tmp/unused --threads x
 expect 2 "out" -- docs
 expect 2 "cannot write '/nonexistent/dir/r.json'" -- check --output /nonexistent/dir/r.json

@@ -54,9 +54,10 @@ inline constexpr std::size_t max_samples = 100'000'000, max_threads = 1024;
 inline void add_sampling_options(CLI::App& command, eval::sampling_settings& s) {
     command
         .add_option("--samples", s.samples,
-                    "Monte Carlo draws per sampled term and model (terms without a closed form)")
+                    "Monte Carlo draws per sampled term and model (terms without a closed "
+                    "form); at least 2, for a standard error")
         ->capture_default_str()
-        ->check(whole_number_in(1, max_samples));
+        ->check(whole_number_in(2, max_samples));
     command
         .add_option("--threads", s.threads,
                     "Worker threads for Monte Carlo; 0 uses every core. Results are the same "
@@ -135,8 +136,7 @@ inline int run_check(const check_options& o, const std::vector<sym::derivation_r
     tools::progress bar(chosen.size(), "checking");
     std::vector<report::derivation_report> reports;
     for (const auto* d : chosen) {
-        // TODO(lead): pass o.sampling as report::check's third argument once it takes one.
-        reports.push_back(report::check(*d, instances.bindings));
+        reports.push_back(report::check(*d, instances.bindings, o.sampling));
         bar.advance();
     }
     bar.finish();
@@ -147,7 +147,8 @@ inline int run_check(const check_options& o, const std::vector<sym::derivation_r
             surprises += !s.as_expected();
 
     if (o.format == "json") {
-        std::fprintf(out, "%s\n", report::to_json(reports, {o.seed, o.models}).dump(2).c_str());
+        std::fprintf(out, "%s\n",
+                     report::to_json(reports, {o.seed, o.models, o.sampling}).dump(2).c_str());
     } else if (o.format == "junit") {
         std::fputs(report::to_junit(reports).c_str(), out);
     } else if (o.format == "markdown") {

@@ -21,6 +21,10 @@ struct step_check {
     eval::numeric_step_result numeric;
     std::optional<double> reference_before, reference_after; // values on the reference model
     std::string gap_closed_form_latex;                       // empty when none is stated
+    // Whether a side depends on a latent variable left free (then the sides are functions
+    // of it and have no single value on the reference model). When both reference values are
+    // missing and this is false, the sides are numbers without a closed form.
+    bool sides_depend_on_latent = false;
 };
 
 struct step_report {
@@ -80,6 +84,23 @@ inline std::optional<double> value_on(const eval::model_binding& b, const sym::t
     return r.value().scalar();
 }
 
+// True when `t` depends on a latent variable it does not integrate out.
+inline bool depends_on_free_latent(const sym::term& t) {
+    const sym::variable_set free = sym::free_variables(t);
+    bool found = false;
+    auto visit = [&](auto&& self, const sym::term& u) -> void {
+        if (found)
+            return;
+        if (u.is(sym::op::variable) &&
+            u.role == static_cast<std::uint8_t>(sym::variable_role::latent) && free.contains(u.id))
+            found = true;
+        for (const sym::term& k : u.kids)
+            self(self, k);
+    };
+    visit(visit, t);
+    return found;
+}
+
 inline step_check check_one(const sym::term& before, const sym::step_data& s,
                             const sym::step_verdict& verdict, std::size_t index,
                             std::string_view label, std::span<const eval::model_binding> instances,
@@ -93,7 +114,8 @@ inline step_check check_one(const sym::term& before, const sym::step_data& s,
         eval::check_one_numerically(before, s, instances, eval::default_tolerance, sampling),
         std::nullopt,
         std::nullopt,
-        s.gap.empty() ? std::string() : sym::to_latex(s.gap.front()).str()};
+        s.gap.empty() ? std::string() : sym::to_latex(s.gap.front()).str(),
+        depends_on_free_latent(before) || depends_on_free_latent(s.next)};
     if (!instances.empty()) {
         c.reference_before = value_on(instances.front(), before);
         c.reference_after = value_on(instances.front(), s.next);

@@ -368,7 +368,18 @@ inline std::vector<line> checked_items(const step_check& c, std::size_t total_mo
             math(number_latex(n.max_abs_error, 3)) + words("."));
         break;
     case eval::numeric_status::holds:
-        if (equality) {
+        if (n.by_monte_carlo) {
+            // A sampled step is not proved, only not refuted: say so, with the size of the
+            // sampling error, rather than calling its error rounding.
+            items.push_back(line{strong("Numerically: not refuted (sampled)."),
+                                 words(" A side has no closed form, so it was estimated with " +
+                                       std::to_string(n.samples) + " draws on each of ")} +
+                            models_phrase(n.instances, total_models) +
+                            words(equality ? "; the difference of the two sides never left its "
+                                           : "; the step's inequality was never violated beyond ") +
+                            math("6") + words(" standard errors (the largest standard error was ") +
+                            math(number_latex(n.max_standard_error, 3)) + words(")."));
+        } else if (equality) {
             line item = line{strong("Numerically: holds."), words(" Both sides agree on ")} +
                         models_phrase(n.instances, total_models);
             if (n.max_abs_error == 0.0)
@@ -394,7 +405,8 @@ inline std::vector<line> checked_items(const step_check& c, std::size_t total_mo
         line item =
             line{strong("The gap"), words(" (the larger side minus the smaller) ranges from ")} +
             math(gap_end_latex(n.gap.min)) + words(" to ") + math(gap_end_latex(n.gap.max)) +
-            words(" over the models");
+            words(n.by_monte_carlo ? " over the models (estimates: a side is sampled)"
+                                   : " over the models");
         if (!c.gap_closed_form_latex.empty()) {
             if (n.gap.closed_form_holds)
                 item = item + words("; on every model it equals ") + math(c.gap_closed_form_latex) +
@@ -420,6 +432,16 @@ inline std::vector<line> checked_items(const step_check& c, std::size_t total_mo
                                              ? *c.reference_before - *c.reference_after
                                              : *c.reference_after - *c.reference_before));
             items.push_back(item + words("."));
+        } else if (n.by_monte_carlo) {
+            items.push_back({strong("On the reference model:"),
+                             words(" a side has no closed form; its value is an estimate, "
+                                   "compared with the other side as above.")});
+        } else if (!c.sides_depend_on_latent) {
+            items.push_back({strong("On the reference model:"),
+                             words(" the sides have no closed form as written, but their "
+                                   "difference needed no sampling: the expectations without "
+                                   "one are the same on both sides and cancel, or linearity "
+                                   "of expectation gives them one.")});
         } else {
             items.push_back({strong("On the reference model:"),
                              words(" the two sides are functions of the latent variable, not "
@@ -766,8 +788,7 @@ inline documentation document(const std::vector<sym::derivation_record>& all,
 
     documentation out;
     for (const sym::derivation_record& d : all)
-        // TODO(lead): pass settings.sampling as report::check's third argument once it takes one.
-        out.reports.push_back(check(d, instances.bindings));
+        out.reports.push_back(check(d, instances.bindings, settings.sampling));
     out.pages.push_back(index_page(all, out.reports, settings));
     for (std::size_t i = 0; i < all.size(); ++i) {
         const std::string name(all[i].about.name);

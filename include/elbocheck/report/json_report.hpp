@@ -38,7 +38,12 @@ inline nlohmann::json step_fields(const step_check& c) {
         {"numeric", std::string(numeric_word(c.numeric.status))},
         {"max_abs_error", evaluated ? number_or_null(c.numeric.max_abs_error) : nullptr},
         {"instances", c.numeric.instances},
+        {"method", std::string(c.numeric.method())},
     };
+    if (c.numeric.by_monte_carlo) {
+        j["standard_error"] = c.numeric.max_standard_error;
+        j["samples"] = c.numeric.samples;
+    }
     if (!evaluated)
         j["numeric_message"] = c.numeric.why_not_evaluated;
     if (c.numeric.first_failing >= 0)
@@ -89,6 +94,7 @@ inline nlohmann::json to_json(const derivation_report& d) {
 struct run_settings {
     std::uint64_t seed;
     std::size_t models;
+    eval::sampling_settings sampling{};
 };
 
 inline nlohmann::json to_json(const std::vector<derivation_report>& all, const run_settings& s) {
@@ -96,7 +102,12 @@ inline nlohmann::json to_json(const std::vector<derivation_report>& all, const r
     for (const derivation_report& d : all)
         list.push_back(to_json(d));
     return {{"derivations", std::move(list)},
-            {"settings", {{"seed", s.seed}, {"random_models", s.models}}}};
+            {"settings",
+             {{"seed", s.seed},
+              {"random_models", s.models},
+              {"sampling_seed", s.sampling.seed},
+              {"samples", s.sampling.samples},
+              {"threads", s.sampling.threads}}}};
 }
 
 } // namespace elbocheck::report

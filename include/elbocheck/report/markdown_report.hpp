@@ -165,8 +165,12 @@ namespace detail {
 inline std::string report_error(const step_check& c) {
     if (c.numeric.status == eval::numeric_status::not_evaluated)
         return "—";
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.1e", c.numeric.max_abs_error);
+    char buffer[64];
+    if (c.numeric.by_monte_carlo) // sampled: the difference is statistical, say how large
+        std::snprintf(buffer, sizeof buffer, "%.1e (sampled, se %.1e)", c.numeric.max_abs_error,
+                      c.numeric.max_standard_error);
+    else
+        std::snprintf(buffer, sizeof buffer, "%.1e", c.numeric.max_abs_error);
     return buffer;
 }
 

@@ -30,8 +30,15 @@ inline std::string numeric_text(const step_check& c) {
         return "not evaluated";
     case eval::numeric_status::holds:
     case eval::numeric_status::fails:
-        std::snprintf(buffer, sizeof buffer, "%-5s err %.1e", numeric_word(c.numeric.status).data(),
-                      c.numeric.max_abs_error);
+        // A sampled step shows its standard error too: its "err" is a Monte Carlo difference,
+        // not rounding, and only a violation beyond 6 standard errors refutes it.
+        if (c.numeric.by_monte_carlo)
+            std::snprintf(buffer, sizeof buffer, "%-5s err %.1e (sampled, se %.1e)",
+                          numeric_word(c.numeric.status).data(), c.numeric.max_abs_error,
+                          c.numeric.max_standard_error);
+        else
+            std::snprintf(buffer, sizeof buffer, "%-5s err %.1e",
+                          numeric_word(c.numeric.status).data(), c.numeric.max_abs_error);
         return buffer;
     }
     return {};

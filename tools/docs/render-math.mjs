@@ -30,8 +30,9 @@ const site = process.argv[2];
 if (process.argv.length !== 3) usage('expected exactly one argument');
 if (!fs.existsSync(site) || !fs.statSync(site).isDirectory()) usage(`no directory '${site}'`);
 
-const entities = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
-const unescape = (s) => s.replace(/&(lt|gt|quot|#39|amp);/g, (e) => entities[e]);
+// The inverse of report/xml_escape.hpp, which wrote the LaTeX into the page.
+const entities = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&apos;': "'", '&amp;': '&' };
+const unescape = (s) => s.replace(/&(lt|gt|quot|apos|amp);/g, (e) => entities[e]);
 
 // The exact form html_site.hpp writes; nothing else on a page matches it.
 const placeholder = /<(span|div) class="tex( tex-display)?">([^<]*)<\/\1>/g;

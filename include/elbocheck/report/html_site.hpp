@@ -14,6 +14,7 @@
 // $ signs start and end in prose.
 
 #include "elbocheck/report/markdown_report.hpp"
+#include "elbocheck/report/xml_escape.hpp"
 
 #include <string>
 #include <string_view>
@@ -22,32 +23,6 @@
 namespace elbocheck::report {
 
 namespace detail {
-
-inline std::string html_escaped(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
 
 inline std::string badge_class(badge b) {
     switch (b) {
@@ -70,27 +45,27 @@ inline std::string html_line(const line& l) {
     for (const span& s : l) {
         switch (s.k) {
         case span::kind::text:
-            out += html_escaped(s.text);
+            out += xml_escaped(s.text);
             break;
         case span::kind::math:
-            out += "<span class=\"tex\">" + html_escaped(s.text) + "</span>";
+            out += "<span class=\"tex\">" + xml_escaped(s.text) + "</span>";
             break;
         case span::kind::code:
-            out += "<code>" + html_escaped(s.text) + "</code>";
+            out += "<code>" + xml_escaped(s.text) + "</code>";
             break;
         case span::kind::strong:
-            out += "<strong>" + html_escaped(s.text) + "</strong>";
+            out += "<strong>" + xml_escaped(s.text) + "</strong>";
             break;
         case span::kind::emphasis:
-            out += "<em>" + html_escaped(s.text) + "</em>";
+            out += "<em>" + xml_escaped(s.text) + "</em>";
             break;
         case span::kind::link:
-            out += "<a href=\"" + html_escaped(html_target(s.target)) + "\">" +
-                   html_escaped(s.text) + "</a>";
+            out += "<a href=\"" + xml_escaped(html_target(s.target)) + "\">" + xml_escaped(s.text) +
+                   "</a>";
             break;
         case span::kind::mark:
-            out += "<span class=\"" + badge_class(s.verdict) + "\">" + html_escaped(s.text) +
-                   "</span>";
+            out +=
+                "<span class=\"" + badge_class(s.verdict) + "\">" + xml_escaped(s.text) + "</span>";
             break;
         }
     }
@@ -101,15 +76,15 @@ inline void html_block(std::string& out, const block& b) {
     switch (b.k) {
     case block::kind::heading: {
         const std::string tag = "h" + std::to_string(b.level);
-        out += "<" + tag + (b.anchor.empty() ? "" : " id=\"" + html_escaped(b.anchor) + "\"") +
-               ">" + html_line(b.content) + "</" + tag + ">\n";
+        out += "<" + tag + (b.anchor.empty() ? "" : " id=\"" + xml_escaped(b.anchor) + "\"") + ">" +
+               html_line(b.content) + "</" + tag + ">\n";
         break;
     }
     case block::kind::paragraph:
         out += "<p>" + html_line(b.content) + "</p>\n";
         break;
     case block::kind::math:
-        out += "<div class=\"tex tex-display\">" + html_escaped(b.latex) + "</div>\n";
+        out += "<div class=\"tex tex-display\">" + xml_escaped(b.latex) + "</div>\n";
         break;
     case block::kind::list:
         out += "<ul>\n";
@@ -129,7 +104,7 @@ inline void html_block(std::string& out, const block& b) {
         out += "</table></div>\n";
         break;
     case block::kind::image:
-        out += "<figure><img src=\"" + html_escaped(b.source) + "\" alt=\"" + html_escaped(b.alt) +
+        out += "<figure><img src=\"" + xml_escaped(b.source) + "\" alt=\"" + xml_escaped(b.alt) +
                "\" width=\"760\">";
         if (!b.content.empty())
             out += "<figcaption>" + html_line(b.content) + "</figcaption>";
@@ -193,7 +168,7 @@ inline std::string to_html(const page& p) {
     std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                       "<title>" +
-                      detail::html_escaped(p.title) +
+                      xml_escaped(p.title) +
                       (p.name == "index" ? std::string() : std::string(" · elbocheck")) +
                       "</title>\n<link rel=\"stylesheet\" href=\"katex/katex.min.css\">\n"
                       "<link rel=\"stylesheet\" href=\"style.css\">\n</head>\n<body>\n"

@@ -5,6 +5,7 @@
 
 #include "elbocheck/report/derivation_report.hpp"
 #include "elbocheck/report/names.hpp"
+#include "elbocheck/report/xml_escape.hpp"
 
 #include <sstream>
 #include <string>
@@ -12,37 +13,6 @@
 namespace elbocheck::report {
 
 namespace detail {
-
-inline std::string xml_escaped(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        default:
-            // Control characters other than tab and newline are not allowed in XML 1.0.
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n')
-                out += ' ';
-            else
-                out += c;
-        }
-    }
-    return out;
-}
 
 inline std::string step_summary(const step_check& c) {
     std::ostringstream o;
@@ -71,14 +41,13 @@ inline std::string to_junit(const std::vector<derivation_report>& all) {
         std::size_t suite_failures = 0;
         for (const step_report& s : d.steps)
             suite_failures += !s.as_expected();
-        o << "  <testsuite name=\"" << detail::xml_escaped(d.name) << "\" tests=\""
-          << d.steps.size() << "\" failures=\"" << suite_failures << "\">\n";
+        o << "  <testsuite name=\"" << xml_escaped(d.name) << "\" tests=\"" << d.steps.size()
+          << "\" failures=\"" << suite_failures << "\">\n";
         for (const step_report& s : d.steps) {
             const std::string rules = joined(s.as_written.rules);
-            o << "    <testcase classname=\"elbocheck." << detail::xml_escaped(d.name)
-              << "\" name=\"step " << s.index << " ("
-              << detail::xml_escaped(sym::symbol_of(s.as_written.claimed)) << " by "
-              << detail::xml_escaped(rules) << ")\">\n";
+            o << "    <testcase classname=\"elbocheck." << xml_escaped(d.name) << "\" name=\"step "
+              << s.index << " (" << xml_escaped(sym::symbol_of(s.as_written.claimed)) << " by "
+              << xml_escaped(rules) << ")\">\n";
             std::string details = detail::step_summary(s.as_written);
             if (s.recorded_mistake) {
                 details = "recorded mistake of the document: " + s.mistake + "\n" + details;
@@ -87,9 +56,9 @@ inline std::string to_junit(const std::vector<derivation_report>& all) {
             }
             if (!s.as_expected())
                 o << "      <failure message=\"step " << s.index << " did not behave as expected\">"
-                  << detail::xml_escaped(details) << "</failure>\n";
+                  << xml_escaped(details) << "</failure>\n";
             else
-                o << "      <system-out>" << detail::xml_escaped(details) << "</system-out>\n";
+                o << "      <system-out>" << xml_escaped(details) << "</system-out>\n";
             o << "    </testcase>\n";
         }
         o << "  </testsuite>\n";

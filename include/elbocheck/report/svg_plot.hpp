@@ -7,6 +7,8 @@
 // A figure is a column of panels that share the x axis; each panel has its own y axis, lines
 // (solid or dashed), shaded bands between two curves, labelled markers and a legend.
 
+#include "elbocheck/report/xml_escape.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -119,29 +121,6 @@ inline std::string tick_label(double v, int decimals) {
     return s;
 }
 
-inline std::string svg_escaped(std::string_view s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
 // Code points, to estimate how wide a label is (the labels use ‖, −, subscripts).
 inline std::size_t glyph_count(std::string_view s) {
     return static_cast<std::size_t>(
@@ -232,7 +211,7 @@ inline void write_legend(std::string& svg, const frame& f, const plot_panel& p) 
                    "\" stroke-width=\"2.5\"" + (e.dashed ? " stroke-dasharray=\"6 4\"" : "") +
                    "/>\n";
         svg += "<text x=\"" + svg_number(x0 + 36) + "\" y=\"" + svg_number(cy + 4) + "\">" +
-               svg_escaped(e.label) + "</text>\n";
+               xml_escaped(e.label) + "</text>\n";
     }
     svg += "</g>\n";
 }
@@ -263,16 +242,16 @@ inline std::string to_svg(const plot_figure& fig) {
                       svg_number(fig.width) + " " + svg_number(height) +
                       "\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" "
                       "font-size=\"12\" role=\"img\">\n";
-    svg += "<title>" + detail::svg_escaped(fig.title) + "</title>\n";
-    svg += "<desc>" + detail::svg_escaped(fig.subtitle) + "</desc>\n";
+    svg += "<title>" + xml_escaped(fig.title) + "</title>\n";
+    svg += "<desc>" + xml_escaped(fig.subtitle) + "</desc>\n";
     svg += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
     svg += "<text x=\"" + svg_number(left) +
            "\" y=\"24\" font-size=\"15\" font-weight=\"bold\" "
            "fill=\"#111827\">" +
-           detail::svg_escaped(fig.title) + "</text>\n";
+           xml_escaped(fig.title) + "</text>\n";
     if (!fig.subtitle.empty())
         svg += "<text x=\"" + svg_number(left) + "\" y=\"44\" fill=\"#4b5563\">" +
-               detail::svg_escaped(fig.subtitle) + "</text>\n";
+               xml_escaped(fig.subtitle) + "</text>\n";
 
     double y_top = top;
     for (std::size_t n = 0; n < fig.panels.size(); ++n) {
@@ -323,8 +302,8 @@ inline std::string to_svg(const plot_figure& fig) {
         }
         const double label_y = f.top + f.height / 2;
         svg += "<text transform=\"translate(" + svg_number(22) + " " + svg_number(label_y) +
-               ") rotate(-90)\" text-anchor=\"middle\" fill=\"#111827\">" +
-               detail::svg_escaped(p.y_label) + "</text>\n";
+               ") rotate(-90)\" text-anchor=\"middle\" fill=\"#111827\">" + xml_escaped(p.y_label) +
+               "</text>\n";
 
         svg += "<g clip-path=\"url(#" + clip + ")\">\n";
         for (const plot_band& b : p.bands)
@@ -345,7 +324,7 @@ inline std::string to_svg(const plot_figure& fig) {
             svg += "<text x=\"" + svg_number(f.px(m.x) - 8) + "\" y=\"" +
                    svg_number(f.py(m.y) - 14) + "\" text-anchor=\"end\" fill=\"" + m.color +
                    "\" stroke=\"#ffffff\" stroke-width=\"4\" paint-order=\"stroke\">" +
-                   detail::svg_escaped(m.label) + "</text>\n";
+                   xml_escaped(m.label) + "</text>\n";
         }
         detail::write_legend(svg, f, p);
         svg += "</g>\n";
@@ -353,7 +332,7 @@ inline std::string to_svg(const plot_figure& fig) {
     }
     svg += "<text x=\"" + svg_number(left + (fig.width - left - right) / 2) + "\" y=\"" +
            svg_number(height - 14) + "\" text-anchor=\"middle\" fill=\"#111827\">" +
-           detail::svg_escaped(fig.x_label) + "</text>\n";
+           xml_escaped(fig.x_label) + "</text>\n";
     svg += "</svg>\n";
     return svg;
 }

@@ -1,8 +1,8 @@
 // The command line run in-process on derivations of the test's own: a derivation with a
 // wrong step makes `check` exit 1 and name the step; a correct one exits 0; a derivation
 // that records a mistake the checker does not catch also exits 1.
-#include "cli.hpp"
 #include "elbocheck/sym.hpp"
+#include "support/run_cli.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -29,35 +29,10 @@ constexpr auto misrecorded =
         .eq(integral(z, p(x, z)), by(marginalization), "Sum rule.")
         .mistake("not a mistake at all", integral(z, p(x | z) * p(z)));
 
-struct run_result {
-    int code;
-    std::string out, err;
-};
+using run_result = testing::cli_result;
 
-std::string slurp(std::FILE* f) {
-    std::rewind(f);
-    std::string s;
-    char buffer[4096];
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, f))
-        s.append(buffer, n);
-    return s;
-}
-
-run_result run(std::vector<std::string> args) {
-    std::vector<derivation_record> catalog{record(correct), record(wrong), record(misrecorded)};
-    std::vector<const char*> argv{"elbocheck"};
-    for (const auto& a : args)
-        argv.push_back(a.c_str());
-    std::FILE* out = std::tmpfile();
-    std::FILE* err = std::tmpfile();
-    REQUIRE(out);
-    REQUIRE(err);
-    const int code =
-        tools::run_cli(static_cast<int>(argv.size()), argv.data(), catalog, {out, err});
-    run_result r{code, slurp(out), slurp(err)};
-    std::fclose(out);
-    std::fclose(err);
-    return r;
+run_result run(const std::vector<std::string>& args) {
+    return testing::run_cli_captured(args, {record(correct), record(wrong), record(misrecorded)});
 }
 
 } // namespace

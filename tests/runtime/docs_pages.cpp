@@ -3,8 +3,8 @@
 // the Markdown that GitHub must render, the HTML that KaTeX must find, determinism, and the
 // `docs` command.
 #include "catalog.hpp"
-#include "cli.hpp"
 #include "elbocheck/report/html_site.hpp"
+#include "support/run_cli.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -326,33 +326,10 @@ TEST_CASE("the documentation is the same every time it is generated", "[docs]") 
 
 namespace {
 
-struct run_result {
-    int code;
-    std::string out, err;
-};
+using run_result = testing::cli_result;
 
-std::string slurp(std::FILE* f) {
-    std::rewind(f);
-    std::string s;
-    char buffer[4096];
-    while (std::size_t n = std::fread(buffer, 1, sizeof buffer, f))
-        s.append(buffer, n);
-    return s;
-}
-
-run_result run(std::vector<std::string> args) {
-    std::vector<const char*> argv{"elbocheck"};
-    for (const auto& a : args)
-        argv.push_back(a.c_str());
-    std::FILE* out = std::tmpfile();
-    std::FILE* err = std::tmpfile();
-    REQUIRE(out);
-    REQUIRE(err);
-    const int code = tools::run_cli(static_cast<int>(argv.size()), argv.data(), all(), {out, err});
-    run_result r{code, slurp(out), slurp(err)};
-    std::fclose(out);
-    std::fclose(err);
-    return r;
+run_result run(const std::vector<std::string>& args) {
+    return testing::run_cli_captured(args, all());
 }
 
 } // namespace

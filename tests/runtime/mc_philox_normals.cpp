@@ -103,6 +103,36 @@ TEST_CASE("uniforms follow the documented (seed, block, i) mapping", "[philox]")
         }
     }
 
+    SECTION("whole vector groups match Random123 lane by lane, across counter carries") {
+        // The generator evaluates detail::group_pairs Philox calls at once, one per vector lane,
+        // with the counter words built per lane. Ranges of several groups that cross the carry
+        // from the low to the high counter word (j = 2^32) and end at the last index 2^64 - 1
+        // catch a lane given the wrong counter, word or key.
+        const std::uint64_t seed = 0x0123'4567'89ab'cdefULL;
+        const std::uint64_t block = 0xfedc'ba98'7654'3210ULL;
+        const std::size_t n = 6 * 2 * ev::detail::group_pairs + 3;
+        for (const std::uint64_t first :
+             {2 * ((std::uint64_t{1} << 32) - ev::detail::group_pairs) + 1,
+              ~std::uint64_t{0} - (n - 1), std::uint64_t{5}}) {
+            std::vector<double> u(n);
+            ev::fill_uniforms(seed, block, first, u.data(), n);
+            for (std::size_t k = 0; k < n; ++k) {
+                const std::uint64_t i = first + k;
+                const std::uint64_t j = i / 2;
+                const r123::Philox4x32::ctr_type ctr = {
+                    {static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32),
+                     static_cast<std::uint32_t>(j), static_cast<std::uint32_t>(j >> 32)}};
+                const r123::Philox4x32::key_type key = {
+                    {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)}};
+                const auto w = r123::Philox4x32{}(ctr, key);
+                const std::uint64_t bits = i % 2 == 0 ? (std::uint64_t{w.v[1]} << 32) | w.v[0]
+                                                      : (std::uint64_t{w.v[3]} << 32) | w.v[2];
+                INFO("index " << i);
+                REQUIRE(u[k] == r123::u01fixedpt<double>(bits));
+            }
+        }
+    }
+
     SECTION("the integer-to-uniform map is open at both ends and equals u01fixedpt") {
         CHECK(ev::open_uniform_from_bits(0) == 0x1p-53);
         CHECK(ev::open_uniform_from_bits(~std::uint64_t{0}) == 1.0 - 0x1p-53);

@@ -15,6 +15,42 @@
 
 namespace elbocheck::eval {
 
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#endif
+namespace detail {
+
+// (count, mean, m2 = sum of squared deviations) of a sample with a second sample appended:
+// the pairwise update of Chan, Golub & LeVeque (1979). The one implementation behind
+// running_moments::merge and the block reduction of sample_blocks.hpp. Compiled without FMA
+// contraction, so that the threaded estimators' results (which merge block summaries with it)
+// do not change with -march flags.
+inline void merge_moments(std::uint64_t& count, double& mean, double& m2, std::uint64_t other_count,
+                          double other_mean, double other_m2) noexcept {
+    if (other_count == 0)
+        return;
+    if (count == 0) {
+        count = other_count;
+        mean = other_mean;
+        m2 = other_m2;
+        return;
+    }
+    // Counts as doubles: the product na * nb of two large counts would overflow 64 bits.
+    const double na = static_cast<double>(count);
+    const double nb = static_cast<double>(other_count);
+    const double n = na + nb;
+    const double delta = other_mean - mean;
+    mean += delta * (nb / n);
+    m2 += other_m2 + delta * delta * (na * (nb / n));
+    count += other_count;
+}
+
+} // namespace detail
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+
 class running_moments {
   public:
     void push(double x) noexcept {
@@ -33,21 +69,7 @@ class running_moments {
     // Afterwards *this describes the union of both samples, as if all of `other` had been pushed
     // after everything in *this (up to rounding).
     void merge(const running_moments& other) noexcept {
-        if (other.count_ == 0) {
-            return;
-        }
-        if (count_ == 0) {
-            *this = other;
-            return;
-        }
-        // Counts as doubles: the product na * nb of two large counts would overflow 64 bits.
-        const double na = static_cast<double>(count_);
-        const double nb = static_cast<double>(other.count_);
-        const double n = na + nb;
-        const double delta = other.mean_ - mean_;
-        mean_ += delta * (nb / n);
-        m2_ += other.m2_ + delta * delta * (na * (nb / n));
-        count_ += other.count_;
+        detail::merge_moments(count_, mean_, m2_, other.count_, other.mean_, other.m2_);
     }
 
     std::uint64_t count() const noexcept { return count_; }

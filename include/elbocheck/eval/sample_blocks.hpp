@@ -16,8 +16,11 @@
 // block the values already sit in a buffer, so the mean and the sum of squared deviations are
 // computed by the (corrected) two-pass algorithm instead, with a fixed set of partial sums that
 // the compiler can vectorize without reassociating anything; the blocks are then combined with
-// the pairwise update of Chan, Golub & LeVeque (1979), as in running_moments::merge. Both stages
+// the pairwise update of Chan, Golub & LeVeque (1979), detail::merge_moments, the same code as
+// running_moments::merge. Both stages
 // are stable: no sum-of-squares cancellation.
+
+#include "elbocheck/eval/running_moments.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -101,19 +104,8 @@ struct sample_moments {
 
     // As if `other`'s values had been appended (Chan, Golub & LeVeque 1979).
     void merge(const sample_moments& other) noexcept {
-        if (other.count == 0)
-            return;
-        if (count == 0) {
-            *this = other;
-            return;
-        }
-        const double na = static_cast<double>(count);
-        const double nb = static_cast<double>(other.count);
-        const double n = na + nb;
-        const double delta = other.mean - mean;
-        mean += delta * (nb / n);
-        squared_deviations += other.squared_deviations + delta * delta * (na * (nb / n));
-        count += other.count;
+        detail::merge_moments(count, mean, squared_deviations, other.count, other.mean,
+                              other.squared_deviations);
     }
 
     // Unbiased sample variance; NaN with fewer than two values.

@@ -20,7 +20,7 @@
 //
 // Bit-identity for any number of threads and any batch size, in three links:
 //   1. a normal is a pure function of (seed, Philox block, index) — philox_normals.hpp;
-//   2. a per-sample value is a pure function of its normals — elbo_integrand.hpp (same code
+//   2. a per-sample value is a pure function of its normals — compiled_integrand.hpp (same code
 //      path for every lane, padded partial tiles, fp-contract=off);
 //   3. a block's summary is a function of the block's buffer alone, computed in index order, and
 //      the summaries are merged in block order after all threads have joined — sample_blocks.hpp.

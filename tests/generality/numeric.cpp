@@ -34,6 +34,17 @@
 #include "correct/28_free_energy_upper_bound.hpp"
 #include "correct/29_posterior_kl_two_kls.hpp"
 #include "correct/30_normalization_route.hpp"
+#include "correct/31_integral_notation_elbo.hpp"
+#include "correct/32_kl_cross_entropy_minus_entropy.hpp"
+#include "correct/33_three_term_elbo.hpp"
+#include "correct/34_gibbs_on_integral.hpp"
+#include "correct/35_one_line_jensen_bishop.hpp"
+#include "correct/36_beta_other_sign.hpp"
+#include "correct/37_loss_upper_bounds_nll.hpp"
+#include "correct/38_kl_guide_self_zero.hpp"
+#include "correct/39_gap_from_two_kls_lemma.hpp"
+#include "correct/40_iwae_chain_by_lemmas.hpp"
+#include "correct/41_bayes_cross_multiplied.hpp"
 #include "elbocheck/eval/model_instances.hpp"
 #include "elbocheck/eval/numeric_step_check.hpp"
 #include "wrong/01_dropped_log.hpp"
@@ -53,6 +64,11 @@
 #include "wrong/15_conditioning_swapped.hpp"
 #include "wrong/16_kl_dropped_wrong_way.hpp"
 #include "wrong/17_log_of_sum_split.hpp"
+#include "wrong/18_expectation_dropped.hpp"
+#include "wrong/19_lemma_backwards.hpp"
+#include "wrong/20_entropy_sign.hpp"
+#include "wrong/21_non_constant_as_constant.hpp"
+#include "wrong/22_beta_off_by_one.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -160,6 +176,17 @@ GENERALITY_CORRECT(gap_moved_across)
 GENERALITY_CORRECT(free_energy_upper_bound)
 GENERALITY_CORRECT(posterior_kl_two_kls)
 GENERALITY_CORRECT(normalization_route)
+GENERALITY_CORRECT(integral_notation_elbo)
+GENERALITY_CORRECT(kl_cross_entropy_minus_entropy)
+GENERALITY_CORRECT(three_term_elbo)
+GENERALITY_CORRECT(gibbs_on_integral)
+GENERALITY_CORRECT(one_line_jensen_bishop)
+GENERALITY_CORRECT(beta_other_sign)
+GENERALITY_CORRECT(loss_upper_bounds_nll)
+GENERALITY_CORRECT(kl_guide_self_zero)
+GENERALITY_CORRECT(gap_from_two_kls_lemma)
+GENERALITY_CORRECT(iwae_chain_by_lemmas)
+GENERALITY_CORRECT(bayes_cross_multiplied)
 
 #define GENERALITY_WRONG(name, step, status)                                                       \
     TEST_CASE("wrong " #name ": the injected step " #step " " #status, "[generality][wrong]") {    \
@@ -183,6 +210,12 @@ GENERALITY_WRONG(joint_normalized, 2, fails)
 GENERALITY_WRONG(conditioning_swapped, 1, fails)
 GENERALITY_WRONG(kl_dropped_wrong_way, 2, fails)
 GENERALITY_WRONG(log_of_sum_split, 1, fails)
+// The lemma is true the other way round: log p(x) >= L_2, so log p(x) <= L_2 fails wherever
+// the bound is not tight (by Monte Carlo, with two draws).
+GENERALITY_WRONG(lemma_backwards, 1, fails)
+GENERALITY_WRONG(entropy_sign, 2, fails)
+GENERALITY_WRONG(non_constant_as_constant, 2, fails)
+GENERALITY_WRONG(beta_off_by_one, 1, fails)
 
 // dx for dz: an integral over the observed x of a function of z is not a number the model
 // assigns to anything (the result would still depend on z, which the previous line integrated
@@ -191,6 +224,10 @@ GENERALITY_WRONG(dx_for_dz, 2, not_evaluated)
 // An expectation under the joint p(x, z): not a distribution over z (it integrates to p(x)),
 // so there is nothing to evaluate; the mistake is in the form.
 GENERALITY_WRONG(expectation_over_joint, 1, not_evaluated)
+
+// An expectation dropped: besides leaving z unbound, the right side is a function of z that
+// differs from the left side's number, which the evaluator shows.
+GENERALITY_WRONG(expectation_dropped, 2, fails)
 
 // A chain mixing >= and <=: every step is true, and each is justified by the rule it cites;
 // what is wrong is the conclusion drawn from the chain, which no value can show.

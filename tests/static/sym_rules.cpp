@@ -86,6 +86,20 @@ TEST_CASE("multiplication by one", "[rules]") {
         rule_id::multiply_by_one));
 }
 
+TEST_CASE("multiplication by one sees through E and quotients of products", "[rules][generality]") {
+    // The q of q / q may be the measure of the expectation the integral becomes.
+    BOTH(justified(check(integral(z, p(x, z)), eq, E(z, qz)[p(x, z) / qz], by(multiply_by_one))));
+    BOTH(justified(check(integral(z, p(x, z)), eq, E(z, qz)[p(x, z) / qz],
+                         by(multiply_by_one, integral_as_expectation))));
+    BOTH(justified(check(log(p(x)), eq, log(E(z, qz)[p(x, z) / qz]),
+                         by(marginalization, multiply_by_one, integral_as_expectation))));
+    // The cancelling pair inside a quotient of products.
+    BOTH(justified(check(p(x, z) / p(z), eq, (p(x, z) * qz) / (p(z) * qz), by(multiply_by_one))));
+    // A measure that does not cancel is not a multiplication by one.
+    BOTH(
+        !justified(check(integral(z, p(x, z)), eq, E(z, p(z))[p(x, z) / qz], by(multiply_by_one))));
+}
+
 TEST_CASE("adding zero", "[rules]") {
     constexpr auto lq = log(qz);
     BOTH(justified(check(E(z, qz)[log(p(x | z)) - log(p(z | x))], eq,
@@ -111,8 +125,23 @@ TEST_CASE("log of a product and of a quotient", "[rules]") {
     BOTH(idle(check(log(p(x | z) + p(z)), eq, log(p(x | z)) + log(p(z)), by(log_of_product)),
               rule_id::log_of_product));
     BOTH(differs(check(log(f), eq, log(p(x, z)) / log(qz), by(log_of_quotient))));
-    BOTH(idle(check(log(f), eq, log(p(x, z)) - log(qz), by(log_of_product)),
-              rule_id::log_of_product));
+}
+
+TEST_CASE("products and quotients are one algebra under log", "[rules][generality]") {
+    constexpr auto a = p(x | z);
+    constexpr auto b = p(z);
+    constexpr auto c = q(z | x);
+    // Either name justifies any split of the log of a monomial into logs of its parts.
+    BOTH(justified(check(log(a * b / c), eq, log(a) + log(b / c), by(log_of_product))));
+    BOTH(justified(check(log(a * b / c), eq, log(a * b) - log(c), by(log_of_quotient))));
+    BOTH(
+        justified(check(log((a / b) * (b / c)), eq, log(a / b) + log(b / c), by(log_of_quotient))));
+    BOTH(justified(check(log(f), eq, log(p(x, z)) - log(qz), by(log_of_product))));
+    BOTH(justified(check(log(a / c), eq, -log(c / a), by(log_of_quotient))));
+    BOTH(justified(check(log(a * a), eq, num<2> * log(a), by(log_of_product))));
+    // Splitting a log is not splitting a sum, nor keeping a sign the quotient flipped.
+    BOTH(differs(check(log(a * b / c), eq, log(a) + log(b) + log(c), by(log_of_product))));
+    BOTH(differs(check(log(a / c), eq, log(c / a), by(log_of_quotient))));
 }
 
 TEST_CASE("linearity", "[rules]") {
@@ -179,6 +208,52 @@ TEST_CASE("a rule applies at any subterm", "[rules]") {
     constexpr auto deep = num<3> * E(z, qz)[log(p(x)) + log(p(x, z))];
     BOTH(justified(check(deep, eq, num<3> * E(z, qz)[log(p(x)) + log(p(x | z)) + log(p(z))],
                          by(chain_rule, log_of_product))));
+}
+
+TEST_CASE("Jensen's inequality on the integral an expectation stands for", "[rules][generality]") {
+    constexpr auto on_integral = log(integral(z, qz * f));
+    BOTH(justified(check(on_integral, ge, integral(z, qz * log(f)), by(jensen))));
+    BOTH(justified(check(on_integral, ge, E(z, qz)[log(f)], by(jensen))));
+    BOTH(justified(check(E(z, qz)[log(f)], le, on_integral, by(jensen))));
+    // The measure need not be written first, and the rest may be a product.
+    BOTH(justified(
+        check(log(integral(z, p(x | z) * p(z))), ge, E(z, p(z))[log(p(x | z))], by(jensen))));
+    BOTH(gives(check(on_integral, le, integral(z, qz * log(f)), by(jensen)), ge));
+    // An integrand with no density over z is not a mean: nothing to apply Jensen to.
+    BOTH(idle(check(log(integral(z, p(x, z))), ge, integral(z, log(p(x, z))), by(jensen)),
+              rule_id::jensen));
+}
+
+TEST_CASE("what holds by the meaning of the symbols", "[rules][generality]") {
+    BOTH(justified(check(KL(qz, qz), eq, num<0>, by(kl_definition))));
+    BOTH(justified(check(KL(p(z), p(z)), eq, num<0>, by(rearrangement))));
+    BOTH(justified(check(E(z, p(z))[num<0>], eq, num<0>, by(expectation_of_constant))));
+    BOTH(justified(check(E(z, qz)[log(qz) - log(qz)], eq, num<0>, by(rearrangement))));
+    BOTH(justified(check(log(exp(log(p(x)))), eq, log(p(x)), by(rearrangement))));
+    BOTH(!justified(check(KL(qz, p(z)), eq, num<0>, by(kl_definition))));
+}
+
+TEST_CASE("chain rule and Bayes' rule in either direction and any grouping",
+          "[rules][generality]") {
+    BOTH(justified(check(p(x), eq, p(x, z) / p(z | x), by(chain_rule))));
+    BOTH(justified(check(p(z | x) * p(x), eq, p(x, z), by(bayes_rule))));
+    BOTH(justified(check(p(x, z) / p(x), eq, p(z | x), by(chain_rule))));
+    BOTH(justified(check(p(x | z), eq, p(z | x) * p(x) / p(z), by(bayes_rule))));
+    BOTH(justified(check(log(p(x)), eq, log(p(x | z)) + log(p(z)) - log(p(z | x)),
+                         by(bayes_rule, log_of_quotient))));
+    BOTH(differs(check(p(x), eq, p(x, z) * p(z | x), by(chain_rule))));
+    BOTH(differs(check(p(z | x), eq, p(x, z) / p(z), by(bayes_rule))));
+}
+
+TEST_CASE("linearity and the log of a quotient together", "[rules][generality]") {
+    constexpr auto r = p(z) / qz;
+    BOTH(justified(
+        check(E(z, qz)[log(qz / p(z))], eq, -E(z, qz)[log(r)], by(linearity, log_of_quotient))));
+    BOTH(justified(
+        check(-KL(qz, p(z)), eq, E(z, qz)[log(r)], by(kl_definition, linearity, log_of_quotient))));
+    BOTH(justified(
+        check(log(p(x)) - KL(qz, p(z | x)), eq, E(z, qz)[log(p(x, z) / qz)],
+              by(kl_definition, bayes_rule, log_of_quotient, linearity, expectation_of_constant))));
 }
 
 TEST_CASE("Jensen's inequality for a finite average", "[rules]") {

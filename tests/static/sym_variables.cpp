@@ -55,6 +55,12 @@ TEST_CASE("ill-formed terms are named", "[variables]") {
     BOTH(problem_of(KL(q(z | x), log(p(z)))) == form_problem::kl_needs_densities);
     BOTH(problem_of(log(p(x)) + num<2> * E(x, q(z | x))[log(p(z))]) ==
          form_problem::expectation_variable_not_sampled); // found however deep
+    // The density of an expectation is over exactly the variable it binds: a joint over x and
+    // z does not integrate to one over z.
+    BOTH(problem_of(E(z, p(x, z))[log(p(x | z))]) == form_problem::expectation_over_joint);
+    BOTH(problem_of(E(z, p(z | x))[log(p(x | z))]) == form_problem::none);
+    BOTH(problem_of(E(z_1, q(z_1, z_2 | x))[log(p(x, z_1))]) ==
+         form_problem::expectation_over_joint);
 }
 
 TEST_CASE("a step may not depend on a variable the previous step integrated out", "[variables]") {

@@ -3,8 +3,9 @@
 // exp, E, integrals and KL as uninterpreted functions of their canonical arguments) get the
 // same canonical form. It flattens nested sums and products, folds numbers, collects like
 // terms (c1*t + c2*t -> (c1+c2)*t and t^a * t^b -> t^(a+b)), and sorts operands by the
-// total order of order.hpp. It does not expand logarithms, integrals or densities: those are
-// named rules, and a step must cite them.
+// total order of order.hpp. It also knows what holds by the meaning of the symbols alone:
+// log 1 = 0, log exp a = a, E[0] = 0, KL(p || p) = 0. It does not expand logarithms, integrals or
+// densities: those are named rules, and a step must cite them.
 
 #include "elbocheck/sym/order.hpp"
 
@@ -236,12 +237,16 @@ constexpr term canonical(const term& t) {
         term a = canonical(t.kids.front());
         if (a.is_number(1))
             return make_number(0);
+        if (a.is(op::exp)) // log and exp are inverse functions
+            return std::move(a.kids.front());
         return make_log(std::move(a));
     }
     case op::exp: {
         term a = canonical(t.kids.front());
         if (a.is_number(0))
             return make_number(1);
+        if (a.is(op::log)) // where log a is defined, a > 0 and exp(log a) = a
+            return std::move(a.kids.front());
         return make_exp(std::move(a));
     }
     case op::add:
@@ -251,10 +256,21 @@ constexpr term canonical(const term& t) {
     case op::power:
         return detail::canonical_power(t);
     case op::expectation:
-    case op::integral:
-        return detail::canonical_binder(t);
-    case op::kl:
-        return make_kl(canonical(t.kids[0]), canonical(t.kids[1]));
+    case op::integral: {
+        // The expectation or integral of zero is zero, whatever it is taken over.
+        // (An if, not ?:, here: GCC 12 mishandles a conditional's copy in constant evaluation.)
+        term c = detail::canonical_binder(t);
+        if (integrand(c).is_number(0))
+            return make_number(0);
+        return c;
+    }
+    case op::kl: {
+        // A distribution is at divergence zero from itself.
+        term first = canonical(t.kids[0]), second = canonical(t.kids[1]);
+        if (same(first, second))
+            return make_number(0);
+        return make_kl(std::move(first), std::move(second));
+    }
     }
     return t;
 }

@@ -53,18 +53,43 @@ struct step_outcome {
     }
 };
 
+// A step is justified when its cited rules take the previous expression to it and, where the
+// author states what an inequality's gap equals, when every equality rule takes the larger
+// side minus the smaller to that gap: a stated gap is a claim like any other.
 constexpr step_verdict check_one(const term& before, const step_data& s) {
-    return check_step(before, s.claimed, s.next, s.rules, s.lemmas);
+    step_verdict v = check_step(before, s.claimed, s.next, s.rules, s.lemmas);
+    if (v.justified() && !s.gap.empty() &&
+        !stated_gap_holds(before, s.claimed, s.next, s.gap.front())) {
+        v.status = step_status::unjustified;
+        v.reason = step_reason::wrong_gap;
+    }
+    return v;
 }
 
+// Every step's verdict. A chain relates its start to its end only while its inequalities
+// point one way (a >= b = c >= d); the first step that turns the other way (a >= b <= c) is
+// not justified as part of the derivation, however true on its own, because the chain then
+// proves nothing about its ends.
 constexpr std::vector<step_outcome> check_derivation(const derivation_data& d) {
     std::vector<step_outcome> out;
     const term* before = &d.start;
+    chain_relation chain;
     for (const step_data& s : d.steps) {
         step_outcome o{check_one(*before, s)};
         if (s.recorded_as_mistake()) {
             o.has_correction = true;
             o.corrected = check_one(*before, s.correction.front());
+        }
+        const relation direction_so_far = chain.overall;
+        const bool related_before = chain.related;
+        chain.then(s.recorded_as_mistake() ? s.correction.front().claimed : s.claimed);
+        if (related_before && !chain.related) {
+            step_verdict& v = o.has_correction ? o.corrected : o.written;
+            if (v.justified()) {
+                v.status = step_status::unjustified;
+                v.reason = step_reason::direction_reversed;
+                v.derived = direction_so_far;
+            }
         }
         out.push_back(o);
         before = &s.continues_from();
@@ -121,6 +146,11 @@ constexpr text form_text(const form_report& f, const term& where) {
                ", which the previous step integrated out (an integral over the wrong "
                "variable, such as dx written for d" +
                v + "?)";
+    case form_problem::expectation_over_joint:
+        return "E binds " + v +
+               " but draws it from a joint density over more variables; the density of an "
+               "expectation must be over exactly " +
+               v + " (given anything else)";
     case form_problem::integral_without_variable:
         return "an integral is written without its differential (no dz), so what it "
                "integrates over is not said";
@@ -174,6 +204,17 @@ constexpr text describe(const step_verdict& v, std::size_t index, const step_dat
         return head + "not justified: a step may use one inequality at a time";
     case step_reason::ill_formed:
         return head + "ill-formed: " + detail::form_text(v.form, step.next);
+    case step_reason::wrong_gap: {
+        // (An if, not ?:, here: GCC 12 frees a conditional's text twice in constant evaluation.)
+        text gap;
+        if (!step.gap.empty())
+            gap = to_latex(step.gap.front());
+        return head + "not justified: the stated gap " + gap +
+               " is not the larger side minus the smaller";
+    }
+    case step_reason::direction_reversed:
+        return head + "not justified: the steps before it give " + text(symbol_of(v.derived)) +
+               ", so with this step the derivation relates its start to its end by nothing";
     }
     return head;
 }

@@ -4,10 +4,16 @@
 // normal forms rather than search for a rewrite path, so the cost of a check is a few
 // passes over two small trees, cheap enough for a static_assert.
 //
-// Orientation: expectations become integrals (E_q[f] -> int q f dz), because canonical
-// algebra then cancels the q of q * p / q inside them; joints are factored in the model's
-// generative order (latent first: p(x, z) -> p(x | z) p(z)); logs are expanded; sums and
-// constants are pulled out of E and integrals.
+// Orientation: every model density is written in the model's generative factors (latent
+// first: p(x, z) -> p(x | z) p(z), p(z | x) -> p(x | z) p(z) / p(x)); logs of monomials are
+// expanded; sums and constants are pulled out of integrals; integrals of joints and of
+// likelihood times prior are marginalized.
+//
+// Beneath the rules lies notation: E_{z ~ q}[f] is by definition the integral of q f over z,
+// so the normal form writes every expectation as that integral (notation_normal_form), whatever
+// the step cites. The rules then see through E: the q of E_q[p / q] cancels against the
+// measure, Jensen's inequality applies to log of an integral against a density, and linearity,
+// the expectation of a constant and marginalization are each stated once, for integrals.
 
 #include "elbocheck/sym/canonical.hpp"
 #include "elbocheck/sym/rule_catalog.hpp"
@@ -95,86 +101,52 @@ constexpr bool marginalize(term& node) {
     return false;
 }
 
-// ---- chain rule: p(O, L | C) = p(O | L, C) p(L | C), observed O after latent L
-constexpr bool factor_joint(term& node) {
+// ---- chain rule and Bayes' rule: one statement, p(A | B) p(B) = p(A, B), used in whichever
+// direction and grouping a step writes it. Its normal form writes every model density in the
+// model's generative factors (latent first, then observed given latent):
+//     p(O, L | C) = p(O | L, C) p(L | C)                      (a joint, factored)
+//     p(L | O, C) = p(O | L, C) p(L | C) / p(O | C)           (a posterior, inverted)
+// so that p(z | x) p(x), p(x, z), p(x | z) p(z) and p(x, z) / p(z | x) p(z | x) all meet.
+constexpr bool split_by_role(const std::vector<term>& vars, std::vector<term>& observed,
+                             std::vector<term>& latent) {
+    for (const term& v : vars)
+        (is_latent(v) ? latent : observed).push_back(v);
+    return !observed.empty() && !latent.empty();
+}
+
+constexpr bool factor_model_density(term& node) {
     if (!is_model_density(node))
         return false;
     std::vector<term> observed, latent;
-    for (const term& s : sampled_of(node))
-        (is_latent(s) ? latent : observed).push_back(s);
-    if (observed.empty() || latent.empty())
-        return false;
-    std::vector<term> cond_likelihood = latent;
-    for (const term& c : conditioning_of(node))
-        cond_likelihood.push_back(c);
-    term likelihood = density_like(node, observed, std::move(cond_likelihood));
-    term prior = density_like(node, latent, conditioning_of(node));
-    node = make_product({std::move(likelihood), std::move(prior)});
-    return true;
-}
-
-// ---- chain rule, the other order: p(L | O, C) p(O | C) = p(O | L, C) p(L | C) inside a
-// product, so that both factorizations of a joint reach the same normal form.
-constexpr bool refactor_product(term& node) {
-    if (!node.is(op::mul))
-        return false;
-    for (std::size_t i = 0; i < node.kids.size(); ++i) {
-        const term& posterior = node.kids[i]; // p(L | O, C)
-        if (!is_model_density(posterior))
-            continue;
-        bool all_latent = true;
-        for (const term& s : sampled_of(posterior))
-            all_latent = all_latent && is_latent(s);
-        if (!all_latent)
-            continue;
-        std::vector<term> observed, other;
-        for (const term& c : conditioning_of(posterior))
-            (is_latent(c) ? other : observed).push_back(c);
-        if (observed.empty())
-            continue;
-        const term evidence = canonical(density_like(posterior, observed, other)); // p(O | C)
-        for (std::size_t j = 0; j < node.kids.size(); ++j) {
-            if (j == i || !same(node.kids[j], evidence))
-                continue;
-            std::vector<term> cond_likelihood = sampled_of(posterior);
-            for (const term& c : other)
-                cond_likelihood.push_back(c);
-            term likelihood = density_like(posterior, observed, std::move(cond_likelihood));
-            term prior = density_like(posterior, sampled_of(posterior), other);
-            node.kids[i] = std::move(likelihood);
-            node.kids[j] = std::move(prior);
-            return true;
-        }
-    }
-    return false;
-}
-
-// ---- Bayes' rule: p(L | O, C) = p(O | L, C) p(L | C) / p(O | C), and joints as above
-constexpr bool invert_posterior(term& node) {
-    if (factor_joint(node))
+    if (split_by_role(sampled_of(node), observed, latent)) { // a joint of both kinds
+        std::vector<term> cond_likelihood = latent;
+        for (const term& c : conditioning_of(node))
+            cond_likelihood.push_back(c);
+        term likelihood = density_like(node, std::move(observed), std::move(cond_likelihood));
+        term prior = density_like(node, std::move(latent), conditioning_of(node));
+        node = make_product({std::move(likelihood), std::move(prior)});
         return true;
-    if (!is_model_density(node))
+    }
+    if (!observed.empty()) // over observed variables only: already a generative factor
         return false;
-    for (const term& s : sampled_of(node))
-        if (!is_latent(s))
-            return false;
-    std::vector<term> observed, other;
+    std::vector<term> given_observed, given_latent;
     for (const term& c : conditioning_of(node))
-        (is_latent(c) ? other : observed).push_back(c);
-    if (observed.empty())
+        (is_latent(c) ? given_latent : given_observed).push_back(c);
+    if (given_observed.empty()) // latent given latent: a generative factor too
         return false;
     std::vector<term> cond_likelihood = sampled_of(node);
-    for (const term& c : other)
+    for (const term& c : given_latent)
         cond_likelihood.push_back(c);
-    term likelihood = density_like(node, observed, std::move(cond_likelihood));
-    term prior = density_like(node, sampled_of(node), other);
-    term evidence = density_like(node, observed, other);
+    term likelihood = density_like(node, given_observed, std::move(cond_likelihood));
+    term prior = density_like(node, sampled_of(node), given_latent);
+    term evidence = density_like(node, std::move(given_observed), std::move(given_latent));
     node = make_product(
         {std::move(likelihood), std::move(prior), make_power(std::move(evidence), -1)});
     return true;
 }
 
-// ---- E_{v ~ d}[f] = int d f dv
+// ---- E_{v ~ d}[f] = int d f dv: notation, applied by every normal form (not a rule to cite;
+// integral_as_expectation and expectation_as_integral only ask that the step shows both forms)
 constexpr bool expectation_to_integral(term& node) {
     if (!node.is(op::expectation))
         return false;
@@ -183,52 +155,32 @@ constexpr bool expectation_to_integral(term& node) {
     return true;
 }
 
-// ---- log(a b) = log a + log b, log(a^k) = k log a for k > 0 (quotients: see below)
-constexpr bool expand_log_product(term& node) {
+// ---- log(c a^j b^k ...) = log c + j log a + k log b + ...: the logarithm of a monomial.
+// Products and quotients are one algebra (a quotient is a product with a negative power), so
+// log_of_product and log_of_quotient state one rule and either justifies any split of a log
+// of a monomial into logs of its parts: log(a b / c) = log a + log(b / c) as well as
+// log(a / b) = log a - log b. A non-positive number among the factors stops it (the log of
+// a negative quantity is not ours to split); a log of a single factor has nothing to split.
+constexpr bool expand_log_monomial(term& node) {
     if (!node.is(op::log))
         return false;
-    const term& arg = node.kids[0];
-    std::vector<term> numerator;
-    bool has_denominator = false;
-    for (const term& f : factors_of(arg)) {
-        if (f.is(op::power) && f.value.sign() < 0)
-            has_denominator = true;
-        else if (f.is(op::number) && f.value.sign() <= 0)
-            return false; // log of a non-positive number is not ours to expand
-        else
-            numerator.push_back(f);
-    }
-    // Only a genuine product (two or more numerator factors, or a positive power) splits;
-    // a quotient a/b is log_of_quotient's business.
-    const bool single_power = numerator.size() == 1 && numerator[0].is(op::power);
-    if (has_denominator || (numerator.size() < 2 && !single_power))
+    const std::vector<term> factors = factors_of(node.kids[0]);
+    const bool single_power = factors.size() == 1 && factors[0].is(op::power);
+    if (factors.size() < 2 && !single_power)
         return false;
     std::vector<term> logs;
-    for (const term& f : numerator) {
-        if (f.is(op::power))
-            logs.push_back(make_product({make_number(f.value), make_log(f.kids.front())}));
-        else
+    for (const term& f : factors) {
+        if (f.is(op::number)) {
+            if (f.value.sign() <= 0)
+                return false;
             logs.push_back(make_log(f));
+        } else if (f.is(op::power)) {
+            logs.push_back(make_product({make_number(f.value), make_log(f.kids.front())}));
+        } else {
+            logs.push_back(make_log(f));
+        }
     }
     node = make_sum(std::move(logs));
-    return true;
-}
-
-// ---- log(N / D) = log N - log D
-constexpr bool expand_log_quotient(term& node) {
-    if (!node.is(op::log))
-        return false;
-    std::vector<term> numerator, denominator;
-    for (const term& f : factors_of(node.kids[0])) {
-        if (f.is(op::power) && f.value.sign() < 0)
-            denominator.push_back(canonical(make_power(f.kids.front(), -f.value)));
-        else
-            numerator.push_back(f);
-    }
-    if (denominator.empty())
-        return false;
-    node = make_difference(make_log(product_of(std::move(numerator))),
-                           make_log(product_of(std::move(denominator))));
     return true;
 }
 
@@ -349,6 +301,46 @@ constexpr bool unfold_definition(term& node) {
     return true;
 }
 
+// Rules that state one piece of mathematics under two names (a reader may cite either): the
+// name whose rewrite does the work.
+constexpr rule_id statement_of(rule_id rule) {
+    switch (rule) {
+    case rule_id::bayes_rule:
+        return rule_id::chain_rule;
+    case rule_id::log_of_quotient:
+        return rule_id::log_of_product;
+    case rule_id::expectation_as_integral:
+        return rule_id::integral_as_expectation;
+    default:
+        return rule;
+    }
+}
+
+// The kind of node a rule's rewrite can start from: a cheap test that spares trying the rule
+// (on a copy) at every other node. A lemma may start anywhere.
+constexpr bool may_rewrite_at(rule_id rule, const term& node) {
+    switch (statement_of(rule)) {
+    case rule_id::definition:
+        return node.is(op::named);
+    case rule_id::marginalization:
+    case rule_id::normalization:
+        return node.is(op::integral);
+    case rule_id::chain_rule:
+        return node.is(op::density);
+    case rule_id::log_of_product:
+        return node.is(op::log);
+    case rule_id::linearity:
+    case rule_id::expectation_of_constant:
+        return node.is(op::expectation) || node.is(op::integral);
+    case rule_id::kl_definition:
+        return node.is(op::kl);
+    case rule_id::lemma:
+        return true;
+    default:
+        return false;
+    }
+}
+
 constexpr bool rewrite_here(rule_id rule, term& node) {
     switch (rule) {
     case rule_id::definition:
@@ -356,16 +348,11 @@ constexpr bool rewrite_here(rule_id rule, term& node) {
     case rule_id::marginalization:
         return marginalize(node);
     case rule_id::chain_rule:
-        return factor_joint(node) || refactor_product(node);
     case rule_id::bayes_rule:
-        return invert_posterior(node);
-    case rule_id::integral_as_expectation:
-    case rule_id::expectation_as_integral:
-        return expectation_to_integral(node);
+        return factor_model_density(node);
     case rule_id::log_of_product:
-        return expand_log_product(node);
     case rule_id::log_of_quotient:
-        return expand_log_quotient(node);
+        return expand_log_monomial(node);
     case rule_id::linearity:
         return apply_linearity(node);
     case rule_id::expectation_of_constant:
@@ -375,7 +362,7 @@ constexpr bool rewrite_here(rule_id rule, term& node) {
     case rule_id::kl_definition:
         return unfold_kl(node);
     default:
-        return false; // visible and inequality rules do not rewrite
+        return false; // notation, visible and inequality rules do not rewrite
     }
 }
 
@@ -409,9 +396,52 @@ constexpr bool rewrite_everywhere_by(const RewriteHere& here, term& t) {
     return changed;
 }
 
+// Whether `here` would rewrite some node of t that rewrite_everywhere_by visits; t is left as
+// it is (each node is tried on a copy), so t need not be canonical.
+constexpr bool anywhere(const term&) {
+    return true;
+}
+
+template <class RewriteHere, class MayRewrite = decltype(&anywhere)>
+constexpr bool applies_somewhere_by(const RewriteHere& here, const term& t,
+                                    const MayRewrite& may_rewrite = &anywhere) {
+    switch (t.kind) {
+    case op::expectation:
+    case op::integral:
+        if (applies_somewhere_by(here, t.kids.back(), may_rewrite))
+            return true;
+        break;
+    case op::named:
+    case op::density:
+    case op::kl:
+        break;
+    default:
+        for (const term& k : t.kids)
+            if (applies_somewhere_by(here, k, may_rewrite))
+                return true;
+    }
+    if (!may_rewrite(t))
+        return false;
+    term trial = t;
+    return here(trial);
+}
+
 constexpr bool rewrite_everywhere(rule_id rule, term& t) {
     return rewrite_everywhere_by([rule](term& node) { return detail::rewrite_here(rule, node); },
                                  t);
+}
+
+} // namespace elbocheck::sym
+
+namespace elbocheck::sym {
+
+// The normal form of notation: every expectation written as the integral it stands for.
+constexpr term notation_normal_form(const term& t) {
+    term out = t;
+    if (rewrite_everywhere_by([](term& node) { return detail::expectation_to_integral(node); },
+                              out))
+        return canonical(out);
+    return out;
 }
 
 } // namespace elbocheck::sym

@@ -34,8 +34,9 @@ inline constexpr std::size_t rule_count = 19;
 
 // How the engine uses a rule (see step_check.hpp):
 //  - rewrite: an equality oriented towards a normal form, applied everywhere on both sides;
-//  - visible: an equality canonical algebra already proves (a/a = 1, a - a = 0), so the rule
-//    is only required to be visible in the step: the cancelling pair must be written;
+//  - visible: an equality the normal form already proves (a/a = 1, a - a = 0, E_q[f] as the
+//    integral of q f), so the rule is only required to be visible in the step: the cancelling
+//    pair, or the expectation, must be written;
 //  - inequality: applied at one position whose sign is known, giving >= or <=.
 enum class rule_kind : std::uint8_t { rewrite, visible, inequality };
 
@@ -58,7 +59,9 @@ inline constexpr std::array<rule_info, rule_count> rule_catalog{{
      R"(p(x) = \int p(x, z) \, dz = \int p(x \mid z) \, p(z) \, dz)",
      "p is the model's joint density", rule_kind::rewrite},
     {rule_id::chain_rule, "chain_rule", "Chain rule (product rule)",
-     R"(p(x, z) = p(x \mid z) \, p(z))", "p is the model's joint density", rule_kind::rewrite},
+     R"(p(x, z) = p(x \mid z) \, p(z) = p(z \mid x) \, p(x))",
+     "p is the model's joint density; used in either direction and any grouping",
+     rule_kind::rewrite},
     {rule_id::bayes_rule, "bayes_rule", "Bayes' rule",
      R"(p(z \mid x) = \frac{p(x \mid z) \, p(z)}{p(x)} = \frac{p(x, z)}{p(x)})",
      "p(x) > 0; p is the model's joint density", rule_kind::rewrite},
@@ -68,14 +71,16 @@ inline constexpr std::array<rule_info, rule_count> rule_catalog{{
      "a is finite", rule_kind::visible},
     {rule_id::integral_as_expectation, "integral_as_expectation", "Integral as expectation",
      R"(\int q(z) \, f(z) \, dz = \mathbb{E}_{q(z)}\left[f(z)\right])", "q is a density over z",
-     rule_kind::rewrite},
+     rule_kind::visible},
     {rule_id::expectation_as_integral, "expectation_as_integral", "Expectation as integral",
      R"(\mathbb{E}_{q(z)}\left[f(z)\right] = \int q(z) \, f(z) \, dz)", "q is a density over z",
-     rule_kind::rewrite},
+     rule_kind::visible},
     {rule_id::log_of_product, "log_of_product", "Logarithm of a product",
-     R"(\log (a \, b) = \log a + \log b)", "a > 0, b > 0", rule_kind::rewrite},
+     R"(\log (a \, b) = \log a + \log b,\quad \log a^k = k \log a)",
+     "a > 0, b > 0; with log_of_quotient, one rule for any monomial", rule_kind::rewrite},
     {rule_id::log_of_quotient, "log_of_quotient", "Logarithm of a quotient",
-     R"(\log \frac{a}{b} = \log a - \log b)", "a > 0, b > 0", rule_kind::rewrite},
+     R"(\log \frac{a}{b} = \log a - \log b)",
+     "a > 0, b > 0; with log_of_product, one rule for any monomial", rule_kind::rewrite},
     {rule_id::linearity, "linearity", "Linearity of expectation and integration",
      R"(\mathbb{E}_{q(z)}\left[a f + b g\right] = a \, \mathbb{E}_{q(z)}[f] + b \, \mathbb{E}_{q(z)}[g])",
      "a and b do not depend on z; the expectations are finite", rule_kind::rewrite},

@@ -30,6 +30,8 @@ enum class step_reason : std::uint8_t {
     sign_unknown,        // the inequality's pattern occurs only where its sign is unknown
     two_inequalities,    // one step may use at most one inequality
     ill_formed,          // see form
+    wrong_gap,           // the stated gap is not the larger side minus the smaller
+    direction_reversed,  // >= after <= (or the reverse): the chain relates nothing
 };
 
 struct step_verdict {
@@ -49,18 +51,24 @@ struct step_verdict {
 
 namespace detail {
 
-// ---- Visible rules: the cancelling pair must be written somewhere in the step ----------
+// ---- Visible rules: what they are about must be written somewhere in the step ---------
 
-constexpr void gather_factors(const term& t, std::vector<term>& bases, std::vector<int>& signs) {
+// The factors of a product as written, with the sign of their exponent: a power of a product
+// contributes each of its factors ((r q)^-1 is r^-1 q^-1), and an expectation contributes its
+// density, as the integral it stands for does (E_q[p / q] is the integral of q p / q).
+constexpr void gather_factors(const term& t, int sign, std::vector<term>& bases,
+                              std::vector<int>& signs) {
     if (t.is(op::mul)) {
         for (const term& k : t.kids)
-            gather_factors(k, bases, signs);
+            gather_factors(k, sign, bases, signs);
     } else if (t.is(op::power)) {
-        bases.push_back(canonical(t.kids.front()));
-        signs.push_back(t.value.sign());
+        gather_factors(t.kids.front(), sign * t.value.sign(), bases, signs);
+    } else if (t.is(op::expectation)) {
+        gather_factors(sampling_density(t), sign, bases, signs);
+        gather_factors(integrand(t), sign, bases, signs);
     } else if (!t.is(op::number)) {
         bases.push_back(canonical(t));
-        signs.push_back(1);
+        signs.push_back(sign);
     }
 }
 
@@ -85,14 +93,15 @@ constexpr bool opposite_pair(const std::vector<term>& items, const std::vector<i
     return false;
 }
 
-// Is there, anywhere in t, a product holding f and 1/f (op::mul) or a sum holding a and
-// -a (op::add)?
+// Is there, anywhere in t, a product holding f and 1/f (op::mul; an expectation is the product
+// of its density and its integrand) or a sum holding a and -a (op::add)?
 constexpr bool has_cancelling_pair(const term& t, op where) {
-    if (t.is(where)) {
+    const bool product_here = where == op::mul && (t.is(op::mul) || t.is(op::expectation));
+    if (product_here || (where == op::add && t.is(op::add))) {
         std::vector<term> items;
         std::vector<int> signs;
         if (where == op::mul)
-            gather_factors(t, items, signs);
+            gather_factors(t, 1, items, signs);
         else
             gather_summands(t, items, signs);
         if (opposite_pair(items, signs))
@@ -106,12 +115,28 @@ constexpr bool has_cancelling_pair(const term& t, op where) {
     return false;
 }
 
+constexpr bool contains_kind(const term& t, op kind) {
+    if (t.is(kind))
+        return true;
+    if (t.is(op::named))
+        return false;
+    for (const term& k : t.kids)
+        if (contains_kind(k, kind))
+            return true;
+    return false;
+}
+
 constexpr bool visible_in(rule_id rule, const term& t) {
     switch (rule) {
     case rule_id::multiply_by_one:
         return has_cancelling_pair(t, op::mul);
     case rule_id::add_zero:
         return has_cancelling_pair(t, op::add);
+    case rule_id::integral_as_expectation:
+    case rule_id::expectation_as_integral:
+        // The normal form writes every expectation as its integral; citing the notation says
+        // that the step moves between the two, so an expectation must be there to move.
+        return contains_kind(t, op::expectation);
     default:
         return true; // rearrangement needs nothing to be visible
     }
@@ -137,6 +162,15 @@ constexpr bool rewrite_by_lemma(const lemma_data& l, term& node) {
         return false;
     node = l.to;
     return true;
+}
+
+constexpr bool item_applies_somewhere(const cited_item& item, const term& t) {
+    if (item.lemma)
+        return applies_somewhere_by(
+            [&item](term& node) { return rewrite_by_lemma(*item.lemma, node); }, t);
+    return applies_somewhere_by(
+        [&item](term& node) { return rewrite_here(item.rule, node); }, t,
+        [&item](const term& node) { return may_rewrite_at(item.rule, node); });
 }
 
 constexpr bool rewrite_item_everywhere(const cited_item& item, term& t) {
@@ -181,12 +215,25 @@ struct cited_rules {
                 fired[i] = true;
     }
 
+    // A cited rewrite counts as used when it applies to the step as written, even where the
+    // normal form would not need it (E_p[0] = 0 by expectation_of_constant: canonical algebra
+    // already drops the expectation of zero).
+    constexpr void look_for_applicable(const term& written) {
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (fired[i] || items[i].kind() != rule_kind::rewrite)
+                continue;
+            fired[i] = item_applies_somewhere(items[i], written);
+        }
+    }
+
     // The normal form of t under the cited rewrites, recording which of them fired.
-    // Each pass applies every rewrite everywhere; passes repeat until nothing changes
-    // (a bound on passes guards against a rule set that would cycle).
+    // Each pass applies every rewrite everywhere, then writes expectations as integrals
+    // (notation, always); passes repeat until nothing changes (a bound on passes guards
+    // against a rule set that would cycle).
     constexpr term normalize(const term& t) {
         look_for_visible(t);
-        term current = canonical(t);
+        look_for_applicable(t);
+        term current = notation_normal_form(canonical(t));
         for (int pass = 0; pass < 16; ++pass) {
             bool changed = false;
             for (std::size_t i = 0; i < items.size(); ++i) {
@@ -196,7 +243,7 @@ struct cited_rules {
                 if (!rewrite_item_everywhere(items[i], next))
                     continue;
                 look_for_visible(next);
-                next = canonical(next);
+                next = notation_normal_form(canonical(next));
                 if (same(next, current))
                     continue;
                 fired[i] = true;
@@ -209,10 +256,19 @@ struct cited_rules {
         return current;
     }
 
+    // Whether item i, or another item citing the same statement under another name, fired.
+    constexpr bool statement_fired(std::size_t i) const {
+        for (std::size_t j = 0; j < items.size(); ++j)
+            if (fired[j] && !items[j].lemma && !items[i].lemma &&
+                statement_of(items[j].rule) == statement_of(items[i].rule))
+                return true;
+        return fired[i];
+    }
+
     // The first cited equality item that never fired, if any.
     constexpr bool all_fired(std::size_t& idle) const {
         for (std::size_t i = 0; i < items.size(); ++i)
-            if (items[i].kind() != rule_kind::inequality && !fired[i]) {
+            if (items[i].kind() != rule_kind::inequality && !statement_fired(i)) {
                 idle = i;
                 return false;
             }
@@ -247,36 +303,65 @@ constexpr bool weighted_average(const term& log_node, std::vector<scaled_term>& 
     return total.is_one();
 }
 
-constexpr bool inequality_matches(const cited_item& item, const term& t) {
-    if (item.lemma)
-        return same(canonical(t), canonical(item.lemma->from));
-    if (item.rule == rule_id::jensen)
-        return t.is(op::log) && t.kids[0].is(op::expectation);
-    if (item.rule == rule_id::jensen_finite) {
-        std::vector<scaled_term> parts;
-        return weighted_average(t, parts);
+// Jensen's inequality, log of a mean >= mean of the log, for every way t is the log of a
+// mean: log E_{v ~ d}[f] >= E_{v ~ d}[log f], and, on the integral the expectation stands for,
+// log of the integral of d f over v >= the integral of d log f over v, for each factor d of the
+// integrand that is a density over exactly v (its measure; d then need not be written first).
+constexpr std::vector<term> jensen_results(const term& t) {
+    std::vector<term> out;
+    if (!t.is(op::log))
+        return out;
+    const term& mean = t.kids[0];
+    if (mean.is(op::expectation)) {
+        out.push_back(make_expectation(bound_variable(mean), sampling_density(mean),
+                                       make_log(integrand(mean))));
+        return out;
     }
-    return item.rule == rule_id::kl_nonnegative && t.is(op::kl);
+    if (!mean.is(op::integral))
+        return out;
+    const int v = bound_variable(mean).id;
+    const std::vector<term> factors = factors_of(integrand(mean));
+    for (std::size_t i = 0; i < factors.size(); ++i) {
+        const term& d = factors[i];
+        if (!d.is(op::density) || d.given != 1 || d.kids[0].id != v)
+            continue;
+        std::vector<term> rest;
+        for (std::size_t j = 0; j < factors.size(); ++j)
+            if (j != i)
+                rest.push_back(factors[j]);
+        out.push_back(make_integral(bound_variable(mean),
+                                    make_product({d, make_log(product_of(std::move(rest)))})));
+    }
+    return out;
 }
 
-// The other side of the inequality, which replaces the matched subterm, and the relation
-// "matched R result" (>= for Jensen and KL >= 0; a lemma's own relation).
-constexpr term inequality_result(const cited_item& item, const term& t) {
-    if (item.lemma)
-        return item.lemma->to;
-    if (item.rule == rule_id::jensen) {
-        const term& e = t.kids[0];
-        return make_expectation(e.kids[0], e.kids[1], make_log(e.kids[2]));
+// What the cited inequality turns t into ("t R result"), one entry per way it applies; empty
+// where it does not apply at t. A lemma's start becomes its end; KL(q || p) becomes 0.
+constexpr std::vector<term> inequality_results(const cited_item& item, const term& t) {
+    if (item.lemma) {
+        if (same(canonical(t), canonical(item.lemma->from)))
+            return {item.lemma->to};
+        return {};
     }
-    if (item.rule == rule_id::jensen_finite) {
+    switch (item.rule) {
+    case rule_id::jensen:
+        return jensen_results(t);
+    case rule_id::jensen_finite: {
         std::vector<scaled_term> parts;
-        weighted_average(t, parts);
+        if (!weighted_average(t, parts))
+            return {};
         std::vector<term> logs;
         for (scaled_term& p : parts)
             logs.push_back(make_product({make_number(p.coefficient), make_log(std::move(p.rest))}));
-        return make_sum(std::move(logs));
+        return {make_sum(std::move(logs))};
     }
-    return make_number(0);
+    case rule_id::kl_nonnegative:
+        if (t.is(op::kl))
+            return {make_number(0)};
+        return {};
+    default:
+        return {};
+    }
 }
 constexpr relation inequality_relation(const cited_item& item) {
     return item.lemma ? item.lemma->rel : relation::ge;
@@ -291,7 +376,7 @@ constexpr bool known_positive(const term& t) {
 
 constexpr void find_positions(const cited_item& rule, const term& t, int sign,
                               std::vector<std::uint32_t>& path, std::vector<position>& out) {
-    if (inequality_matches(rule, t))
+    if (!inequality_results(rule, t).empty())
         out.push_back({path, sign});
     auto visit = [&](std::uint32_t i, int kid_sign) {
         path.push_back(i);
@@ -407,6 +492,10 @@ constexpr step_verdict check_step(const term& before, relation claimed, const te
             normalized = scratch.normalize(written);
         }
         const term& source = attempt_side >= 2 ? normalized : written;
+        // The other side's normal form is the same for every candidate: computed once, with
+        // the rules it used carried into each attempt.
+        detail::cited_rules target_rules(rules, lemmas);
+        const term target_normal = target_rules.normalize(target);
         std::vector<detail::position> positions;
         std::vector<std::uint32_t> path;
         detail::find_positions(inequality, source, +1, path, positions);
@@ -418,21 +507,23 @@ constexpr step_verdict check_step(const term& before, relation claimed, const te
             const term* node = &source;
             for (std::uint32_t i : at.path)
                 node = &node->kids[i];
-            const term candidate =
-                detail::replaced_at(source, at.path, detail::inequality_result(inequality, *node));
             relation derived = detail::inequality_relation(inequality);
             if (at.sign < 0)
                 derived = flipped(derived);
             if (backward)
                 derived = flipped(derived);
-            detail::cited_rules attempt(rules, lemmas);
-            attempt.fired[inequality_index] = true;
-            if (!same(attempt.normalize(candidate), attempt.normalize(target)))
-                continue;
-            if (derived == claimed)
-                return succeed(derived, attempt);
-            mismatch = true;
-            mismatch_relation = derived;
+            for (const term& result : detail::inequality_results(inequality, *node)) {
+                const term candidate = detail::replaced_at(source, at.path, result);
+                detail::cited_rules attempt(rules, lemmas);
+                attempt.fired = target_rules.fired;
+                attempt.fired[inequality_index] = true;
+                if (!same(attempt.normalize(candidate), target_normal))
+                    continue;
+                if (derived == claimed)
+                    return succeed(derived, attempt);
+                mismatch = true;
+                mismatch_relation = derived;
+            }
         }
     }
     if (mismatch)
@@ -442,6 +533,37 @@ constexpr step_verdict check_step(const term& before, relation claimed, const te
     if (!signed_match)
         return fail(step_reason::sign_unknown, claimed, inequality.rule);
     return fail(step_reason::sides_differ, claimed, inequality.rule);
+}
+
+// ---- Equality under every rule ---------------------------------------------------------
+
+// Every equality rule of the catalog that rewrites (each statement once: chain_rule stands for
+// Bayes' rule too, log_of_product for log_of_quotient).
+inline constexpr std::array<rule_id, 8> every_rewrite_rule{
+    rule_id::definition,     rule_id::marginalization, rule_id::chain_rule,
+    rule_id::log_of_product, rule_id::linearity,       rule_id::expectation_of_constant,
+    rule_id::normalization,  rule_id::kl_definition};
+
+// The normal form of t under every equality rule: what a step needs no citation to know is
+// equal, used where the author states a value rather than a step (an inequality's gap).
+constexpr term normal_form_under_every_rule(const term& t) {
+    detail::cited_rules all(every_rewrite_rule, {});
+    return all.normalize(t);
+}
+
+constexpr bool equal_under_every_rule(const term& a, const term& b) {
+    return same(normal_form_under_every_rule(a), normal_form_under_every_rule(b));
+}
+
+// Does the stated gap of a step equal its larger side minus its smaller one?
+constexpr bool stated_gap_holds(const term& before, relation claimed, const term& after,
+                                const term& gap) {
+    const bool after_is_larger = claimed == relation::le;
+    const term difference =
+        make_difference(after_is_larger ? after : before, after_is_larger ? before : after);
+    // Most stated gaps are what is left once the sides' common terms cancel: algebra decides
+    // those without unfolding anything.
+    return equal_canonically(difference, gap) || equal_under_every_rule(difference, gap);
 }
 
 } // namespace elbocheck::sym

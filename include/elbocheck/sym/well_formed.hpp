@@ -17,6 +17,7 @@ enum class form_problem : std::uint8_t {
     kl_over_different_variables,      // KL(q(z|x) || p(x|z))
     depends_on_integrated_variable,   // a step depends on a variable the previous one bound
     integral_without_variable,        // an integral written with no differential (no dz)
+    expectation_over_joint,           // E_{z ~ p(x, z)}: the density draws more than z
 };
 
 struct form_report {
@@ -40,8 +41,13 @@ constexpr form_report check_form(const term& t) {
         const term& dist = t.kids[1];
         if (!dist.is(op::density))
             return {form_problem::expectation_needs_density, t.kids[0].id};
-        if (!sampled_variables(dist).contains(t.kids[0].id))
+        const variable_set drawn = sampled_variables(dist);
+        if (!drawn.contains(t.kids[0].id))
             return {form_problem::expectation_variable_not_sampled, t.kids[0].id};
+        // Precondition of an expectation: its density is over exactly the variable it binds
+        // (given anything else). A joint p(x, z) does not integrate to one over z alone.
+        if (drawn.ids.size() != 1)
+            return {form_problem::expectation_over_joint, t.kids[0].id};
         break;
     }
     case op::kl: {

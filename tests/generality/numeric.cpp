@@ -45,6 +45,10 @@
 #include "correct/39_gap_from_two_kls_lemma.hpp"
 #include "correct/40_iwae_chain_by_lemmas.hpp"
 #include "correct/41_bayes_cross_multiplied.hpp"
+#include "correct/42_kl_as_two_integrals.hpp"
+#include "correct/43_subtracted_kl_le.hpp"
+#include "correct/44_difference_of_kls.hpp"
+#include "correct/45_bayes_with_marginal_denominator.hpp"
 #include "elbocheck/eval/model_instances.hpp"
 #include "elbocheck/eval/numeric_step_check.hpp"
 #include "wrong/01_dropped_log.hpp"
@@ -187,6 +191,10 @@ GENERALITY_CORRECT(kl_guide_self_zero)
 GENERALITY_CORRECT(gap_from_two_kls_lemma)
 GENERALITY_CORRECT(iwae_chain_by_lemmas)
 GENERALITY_CORRECT(bayes_cross_multiplied)
+GENERALITY_CORRECT(kl_as_two_integrals)
+GENERALITY_CORRECT(subtracted_kl_le)
+GENERALITY_CORRECT(difference_of_kls)
+GENERALITY_CORRECT(bayes_with_marginal_denominator)
 
 #define GENERALITY_WRONG(name, step, status)                                                       \
     TEST_CASE("wrong " #name ": the injected step " #step " " #status, "[generality][wrong]") {    \

@@ -29,6 +29,10 @@ struct parse_limits {
 // The relation a command or character stands for, in one spelling per meaning: \geq, \ge,
 // \geqslant and >= are all ">=". Empty if it is not a relation.
 inline std::string canonical_relation(std::string_view written) {
+    // Most tokens are letters and digits: turn them away before the table.
+    if (written.empty() || (written[0] != '=' && written[0] != '<' && written[0] != '>' &&
+                            written[0] != '!' && written[0] != ':' && written[0] != '\\'))
+        return {};
     struct entry {
         std::string_view written, canonical;
     };

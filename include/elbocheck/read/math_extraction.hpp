@@ -56,6 +56,18 @@ class math_scanner {
     std::size_t prose_start_ = 0;
     // For each closing delimiter, an offset from which it is known not to occur.
     std::map<std::string, std::size_t, std::less<>> absent_from_;
+    // Pieces are emitted in order, so their positions are found by walking on from the
+    // last one; looking each up from its line start would be quadratic on long lines.
+    std::size_t cursor_offset_ = 0;
+    source_position cursor_{1, 1};
+
+    source_position position_at(std::size_t offset) {
+        if (offset < cursor_offset_)
+            return source_.position_of(offset);
+        for (; cursor_offset_ < offset && cursor_offset_ < s_.size(); ++cursor_offset_)
+            cursor_ = advance(cursor_, s_[cursor_offset_]);
+        return cursor_;
+    }
 
     bool markdown() const { return dialect_ == text_dialect::markdown; }
     bool starts_with(std::size_t i, std::string_view what) const {
@@ -70,7 +82,7 @@ class math_scanner {
         if (end > prose_start_)
             out_.prose.push_back({index_, prose_start_,
                                   std::string(s_.substr(prose_start_, end - prose_start_)),
-                                  source_.position_of(prose_start_)});
+                                  position_at(prose_start_)});
         prose_start_ = end;
     }
 
@@ -78,7 +90,7 @@ class math_scanner {
                    math_style style, math_delimiter delimiter) {
         emit_prose(open);
         out_.math.push_back({index_, begin, std::string(s_.substr(begin, end - begin)),
-                             source_.position_of(begin), style, delimiter});
+                             position_at(begin), style, delimiter});
         prose_start_ = close_end;
     }
 

@@ -173,7 +173,9 @@ constexpr bool expand_log_monomial(term& node) {
         if (f.is(op::number)) {
             if (f.value.sign() <= 0)
                 return false;
-            logs.push_back(make_log(f));
+            // log(n / d) = log n - log d, so that log(1/2) + log 2 cancels.
+            logs.push_back(make_log(make_number(f.value.num)));
+            logs.push_back(make_negation(make_log(make_number(f.value.den))));
         } else if (f.is(op::power)) {
             logs.push_back(make_product({make_number(f.value), make_log(f.kids.front())}));
         } else {
@@ -325,8 +327,10 @@ constexpr bool may_rewrite_at(rule_id rule, const term& node) {
     case rule_id::marginalization:
     case rule_id::normalization:
         return node.is(op::integral);
-    case rule_id::chain_rule:
-        return node.is(op::density);
+    case rule_id::chain_rule: {
+        term trial = node; // a density: small
+        return node.is(op::density) && factor_model_density(trial);
+    }
     case rule_id::log_of_product:
         return node.is(op::log);
     case rule_id::linearity:
@@ -394,36 +398,6 @@ constexpr bool rewrite_everywhere_by(const RewriteHere& here, term& t) {
         t = canonical(t);
     }
     return changed;
-}
-
-// Whether `here` would rewrite some node of t that rewrite_everywhere_by visits; t is left as
-// it is (each node is tried on a copy), so t need not be canonical.
-constexpr bool anywhere(const term&) {
-    return true;
-}
-
-template <class RewriteHere, class MayRewrite = decltype(&anywhere)>
-constexpr bool applies_somewhere_by(const RewriteHere& here, const term& t,
-                                    const MayRewrite& may_rewrite = &anywhere) {
-    switch (t.kind) {
-    case op::expectation:
-    case op::integral:
-        if (applies_somewhere_by(here, t.kids.back(), may_rewrite))
-            return true;
-        break;
-    case op::named:
-    case op::density:
-    case op::kl:
-        break;
-    default:
-        for (const term& k : t.kids)
-            if (applies_somewhere_by(here, k, may_rewrite))
-                return true;
-    }
-    if (!may_rewrite(t))
-        return false;
-    term trial = t;
-    return here(trial);
 }
 
 constexpr bool rewrite_everywhere(rule_id rule, term& t) {

@@ -164,25 +164,49 @@ constexpr bool rewrite_by_lemma(const lemma_data& l, term& node) {
     return true;
 }
 
-constexpr bool item_applies_somewhere(const cited_item& item, const term& t) {
-    if (item.lemma)
-        return applies_somewhere_by(
-            [&item](term& node) { return rewrite_by_lemma(*item.lemma, node); }, t);
-    return applies_somewhere_by(
-        [&item](term& node) { return rewrite_here(item.rule, node); }, t,
-        [&item](const term& node) { return may_rewrite_at(item.rule, node); });
-}
-
-constexpr bool rewrite_item_everywhere(const cited_item& item, term& t) {
+// Rewrites t everywhere by the item; `observe` sees each rewritten node before canonical
+// algebra folds it (so that KL(q || q) is seen to become E_q[log(q / q)] on its way to 0).
+template <class Observe>
+constexpr bool rewrite_item_everywhere(const cited_item& item, term& t, const Observe& observe) {
     if (item.lemma)
         return rewrite_everywhere_by(
             [&item](term& node) { return rewrite_by_lemma(*item.lemma, node); }, t);
-    return rewrite_everywhere(item.rule, t);
+    return rewrite_everywhere_by(
+        [&item, &observe](term& node) {
+            if (!rewrite_here(item.rule, node))
+                return false;
+            observe(node);
+            return true;
+        },
+        t);
+}
+
+// The summands of a canonical sum (a lone term is a sum of one).
+constexpr std::vector<term> summands_of(const term& t) {
+    if (t.is(op::add))
+        return t.kids;
+    return {t};
+}
+
+constexpr bool contains_where(const term& t, rule_id rule) {
+    if (may_rewrite_at(rule, t))
+        return true;
+    if (t.is(op::named))
+        return false;
+    for (const term& k : t.kids)
+        if (contains_where(k, rule))
+            return true;
+    return false;
 }
 
 struct cited_rules {
     std::vector<cited_item> items;
     std::vector<char> fired; // per item (vector<bool> is not constexpr-safe on GCC 12)
+    // Per rewrite item: the kind of node it rewrites occurred in the step as written or on the
+    // way to its normal form. For a justified step this is what a citation must meet: the
+    // normal form may reach the end by another route (canonical algebra folds q / q before
+    // log_of_quotient could split it), and the author's route is as good.
+    std::vector<char> present;
 
     constexpr cited_rules(std::span<const rule_id> rules, std::span<const lemma_data> lemmas) {
         std::size_t next_lemma = 0;
@@ -193,6 +217,7 @@ struct cited_rules {
             items.push_back({r, l});
         }
         fired.assign(items.size(), false);
+        present.assign(items.size(), false);
     }
 
     constexpr std::size_t count(rule_kind k) const {
@@ -218,11 +243,16 @@ struct cited_rules {
     // A cited rewrite counts as used when it applies to the step as written, even where the
     // normal form would not need it (E_p[0] = 0 by expectation_of_constant: canonical algebra
     // already drops the expectation of zero).
+    // Each rewrite is also tried once on the step as written, and what it produces is looked at
+    // before canonical algebra folds it (KL(q || q) becomes E_q[log(q / q)]: a log of a quotient).
     constexpr void look_for_applicable(const term& written) {
         for (std::size_t i = 0; i < items.size(); ++i) {
-            if (fired[i] || items[i].kind() != rule_kind::rewrite)
+            if (items[i].kind() != rule_kind::rewrite || (items[i].lemma && lemmas_as_relations))
                 continue;
-            fired[i] = item_applies_somewhere(items[i], written);
+            term scratch = written;
+            const bool applies = rewrite_item_everywhere(
+                items[i], scratch, [this](const term& raw) { look_for_present(raw); });
+            fired[i] = fired[i] || applies;
         }
     }
 
@@ -230,17 +260,70 @@ struct cited_rules {
     // Each pass applies every rewrite everywhere, then writes expectations as integrals
     // (notation, always); passes repeat until nothing changes (a bound on passes guards
     // against a rule set that would cycle).
+    // Equality lemmas as relations rather than rewrites: a lemma from = to says that
+    // from - to is zero, so it justifies any step whose sides differ, in normal form, by a
+    // rational multiple of from - to (its start need not be written as such: the step may hold
+    // E[log(a / b)] where the lemma starts from E[log a] - E[log b]). Several lemmas combine.
+    bool lemmas_as_relations = false;
+
+    constexpr std::size_t count_lemmas() const {
+        std::size_t n = 0;
+        for (const cited_item& i : items)
+            n += i.lemma != nullptr;
+        return n;
+    }
+
+    constexpr bool closes_by_lemmas(const term& before, const term& after) {
+        term residual = canonical(make_difference(normalize(before), normalize(after)));
+        for (std::size_t i = 0; i < items.size() && !residual.is_number(0); ++i) {
+            if (!items[i].lemma || items[i].lemma->rel != relation::eq)
+                continue;
+            const term relation_zero = canonical(
+                make_difference(normalize(items[i].lemma->from), normalize(items[i].lemma->to)));
+            if (relation_zero.is_number(0))
+                continue;
+            // The multiple: compare the coefficients of one summand of the lemma's relation.
+            const scaled_term key = split_coefficient(summands_of(relation_zero).front());
+            for (const term& summand : summands_of(residual)) {
+                const scaled_term mine = split_coefficient(summand);
+                if (!key.has_rest || !mine.has_rest || !same(mine.rest, key.rest))
+                    continue;
+                const rational multiple = mine.coefficient / key.coefficient;
+                residual = canonical(make_difference(
+                    residual, make_product({make_number(multiple), relation_zero})));
+                fired[i] = true;
+                break;
+            }
+        }
+        return residual.is_number(0);
+    }
+
+    constexpr void mark_fired(rule_id rule) {
+        for (std::size_t i = 0; i < items.size(); ++i)
+            if (!items[i].lemma && items[i].rule == rule)
+                fired[i] = true;
+    }
+
+    constexpr void look_for_present(const term& t) {
+        for (std::size_t i = 0; i < items.size(); ++i)
+            if (!present[i] && !items[i].lemma && items[i].kind() == rule_kind::rewrite)
+                present[i] = contains_where(t, items[i].rule);
+    }
+
     constexpr term normalize(const term& t) {
         look_for_visible(t);
         look_for_applicable(t);
+        look_for_present(t);
         term current = notation_normal_form(canonical(t));
         for (int pass = 0; pass < 16; ++pass) {
             bool changed = false;
             for (std::size_t i = 0; i < items.size(); ++i) {
-                if (items[i].kind() != rule_kind::rewrite)
+                if (items[i].kind() != rule_kind::rewrite ||
+                    (items[i].lemma && lemmas_as_relations))
                     continue;
                 term next = current;
-                if (!rewrite_item_everywhere(items[i], next))
+                if (!rewrite_item_everywhere(items[i], next,
+                                             [this](const term& raw) { look_for_present(raw); }))
                     continue;
                 look_for_visible(next);
                 next = notation_normal_form(canonical(next));
@@ -274,6 +357,19 @@ struct cited_rules {
             }
         return true;
     }
+
+    // For a justified step: the first cited equality item that neither fired nor met its kind
+    // of node anywhere on the way, if any (a citation of something the step is not about).
+    constexpr bool all_relevant(std::size_t& idle) const {
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const bool weakly_met = items[i].kind() == rule_kind::rewrite && present[i];
+            if (items[i].kind() != rule_kind::inequality && !statement_fired(i) && !weakly_met) {
+                idle = i;
+                return false;
+            }
+        }
+        return true;
+    }
 };
 
 // ---- Inequality positions --------------------------------------------------------------
@@ -303,18 +399,45 @@ constexpr bool weighted_average(const term& log_node, std::vector<scaled_term>& 
     return total.is_one();
 }
 
+// One way an inequality applies at a subterm: what the subterm becomes, and whether it got
+// there by multiplying by one first (d / d, for Jensen against a density d not yet written).
+struct inequality_result {
+    term result;
+    bool multiplies_by_one = false;
+};
+
+// The densities over exactly v written anywhere in t (as factors or as an expectation's
+// measure), each once.
+constexpr void densities_over(const term& t, int v, std::vector<term>& out) {
+    if (t.is(op::density)) {
+        if (t.given == 1 && t.kids[0].id == v) {
+            for (const term& seen : out)
+                if (same(seen, t))
+                    return;
+            out.push_back(t);
+        }
+        return;
+    }
+    if (t.is(op::named))
+        return;
+    for (const term& k : t.kids)
+        densities_over(k, v, out);
+}
+
 // Jensen's inequality, log of a mean >= mean of the log, for every way t is the log of a
 // mean: log E_{v ~ d}[f] >= E_{v ~ d}[log f], and, on the integral the expectation stands for,
 // log of the integral of d f over v >= the integral of d log f over v, for each factor d of the
 // integrand that is a density over exactly v (its measure; d then need not be written first).
-constexpr std::vector<term> jensen_results(const term& t) {
-    std::vector<term> out;
+// With `other_side`, also for each density d over v that the other side of the step writes:
+// log of the integral of g >= the integral of d log(g / d), Jensen after multiplying by d / d.
+constexpr std::vector<inequality_result> jensen_results(const term& t, const term* other_side) {
+    std::vector<inequality_result> out;
     if (!t.is(op::log))
         return out;
     const term& mean = t.kids[0];
     if (mean.is(op::expectation)) {
-        out.push_back(make_expectation(bound_variable(mean), sampling_density(mean),
-                                       make_log(integrand(mean))));
+        out.push_back({make_expectation(bound_variable(mean), sampling_density(mean),
+                                        make_log(integrand(mean)))});
         return out;
     }
     if (!mean.is(op::integral))
@@ -329,23 +452,33 @@ constexpr std::vector<term> jensen_results(const term& t) {
         for (std::size_t j = 0; j < factors.size(); ++j)
             if (j != i)
                 rest.push_back(factors[j]);
-        out.push_back(make_integral(bound_variable(mean),
-                                    make_product({d, make_log(product_of(std::move(rest)))})));
+        out.push_back({make_integral(bound_variable(mean),
+                                     make_product({d, make_log(product_of(std::move(rest)))}))});
+    }
+    if (other_side) {
+        std::vector<term> measures;
+        densities_over(*other_side, v, measures);
+        for (const term& d : measures)
+            out.push_back(
+                {make_integral(bound_variable(mean),
+                               make_product({d, make_log(make_quotient(integrand(mean), d))})),
+                 true});
     }
     return out;
 }
 
 // What the cited inequality turns t into ("t R result"), one entry per way it applies; empty
 // where it does not apply at t. A lemma's start becomes its end; KL(q || p) becomes 0.
-constexpr std::vector<term> inequality_results(const cited_item& item, const term& t) {
+constexpr std::vector<inequality_result> inequality_results(const cited_item& item, const term& t,
+                                                            const term* other_side = nullptr) {
     if (item.lemma) {
         if (same(canonical(t), canonical(item.lemma->from)))
-            return {item.lemma->to};
+            return {{item.lemma->to}};
         return {};
     }
     switch (item.rule) {
     case rule_id::jensen:
-        return jensen_results(t);
+        return jensen_results(t, other_side);
     case rule_id::jensen_finite: {
         std::vector<scaled_term> parts;
         if (!weighted_average(t, parts))
@@ -353,11 +486,11 @@ constexpr std::vector<term> inequality_results(const cited_item& item, const ter
         std::vector<term> logs;
         for (scaled_term& p : parts)
             logs.push_back(make_product({make_number(p.coefficient), make_log(std::move(p.rest))}));
-        return {make_sum(std::move(logs))};
+        return {{make_sum(std::move(logs))}};
     }
     case rule_id::kl_nonnegative:
         if (t.is(op::kl))
-            return {make_number(0)};
+            return {{make_number(0)}};
         return {};
     default:
         return {};
@@ -451,7 +584,7 @@ constexpr step_verdict check_step(const term& before, relation claimed, const te
     };
     auto succeed = [&](relation derived, const detail::cited_rules& used) {
         std::size_t idle = 0;
-        if (!used.all_fired(idle))
+        if (!used.all_relevant(idle))
             return step_verdict{step_status::unjustified,
                                 step_reason::rule_does_not_apply,
                                 derived,
@@ -463,6 +596,12 @@ constexpr step_verdict check_step(const term& before, relation claimed, const te
     if (cited.count(rule_kind::inequality) == 0) {
         const term lhs = cited.normalize(before);
         const term rhs = cited.normalize(after);
+        if (!same(lhs, rhs) && cited.count_lemmas() > 0) {
+            detail::cited_rules relations(rules, lemmas);
+            relations.lemmas_as_relations = true;
+            if (relations.closes_by_lemmas(before, after))
+                return succeed(relation::eq, relations);
+        }
         if (!same(lhs, rhs)) {
             // A cited rule that never applied is the more useful thing to say.
             std::size_t idle = 0;
@@ -512,10 +651,14 @@ constexpr step_verdict check_step(const term& before, relation claimed, const te
                 derived = flipped(derived);
             if (backward)
                 derived = flipped(derived);
-            for (const term& result : detail::inequality_results(inequality, *node)) {
-                const term candidate = detail::replaced_at(source, at.path, result);
+            for (const detail::inequality_result& result :
+                 detail::inequality_results(inequality, *node, &target)) {
+                const term candidate = detail::replaced_at(source, at.path, result.result);
                 detail::cited_rules attempt(rules, lemmas);
                 attempt.fired = target_rules.fired;
+                attempt.present = target_rules.present;
+                if (result.multiplies_by_one)
+                    attempt.mark_fired(rule_id::multiply_by_one);
                 attempt.fired[inequality_index] = true;
                 if (!same(attempt.normalize(candidate), target_normal))
                     continue;

@@ -126,7 +126,7 @@ TEST_CASE("math environments written without dollars", "[read][markdown]") {
     CHECK(markdown("\\begin{itemize} $x$ \\end{itemize}").math.size() == 1);
 }
 
-TEST_CASE("TeX notes: comments, $, $$, \\[ and environments", "[read][tex]") {
+TEST_CASE("TeX notes: comments, $, $$, \\[ \\] and environments", "[read][tex]") {
     auto found = tex("% $no$ math here\n$a$ and $$b$$ \\[c\\] \\(d\\)\n"
                      "\\begin{equation}e % f$\n\\end{equation} costs $5$");
     REQUIRE(found.math.size() == 6);

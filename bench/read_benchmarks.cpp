@@ -57,6 +57,20 @@ void read_megabyte_note(benchmark::State& state) {
 }
 BENCHMARK(read_megabyte_note)->Unit(benchmark::kMillisecond);
 
+// One line of a megabyte with a quarter of a million inline pieces: positions must come from
+// walking on, not from rescanning the line for each piece (which would take hours).
+void read_megabyte_line(benchmark::State& state) {
+    std::string text;
+    while (text.size() < (1U << 20U))
+        text += "so $q_\\phi(z_i)$ and ";
+    for (auto _ : state) {
+        auto n = elbocheck::read::read_note("line.md", text);
+        benchmark::DoNotOptimize(n);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(read_megabyte_line)->Unit(benchmark::kMillisecond);
+
 // Extraction alone, to see how the time divides.
 void extract_megabyte_note(benchmark::State& state) {
     const elbocheck::read::source_text source{"big.md", megabyte_note()};

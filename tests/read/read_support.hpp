@@ -15,14 +15,25 @@ inline std::filesystem::path seeds_dir() {
     return ELBOCHECK_SEEDS_DIR;
 }
 
-inline std::vector<std::filesystem::path> seed_files() {
+inline std::vector<std::filesystem::path> files_in(const std::filesystem::path& dir,
+                                                   std::string_view extension = "") {
     std::vector<std::filesystem::path> out;
     std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(seeds_dir(), ec))
-        if (e.path().extension() == ".txt")
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+        if (extension.empty() || e.path().extension() == extension)
             out.push_back(e.path());
     std::sort(out.begin(), out.end());
     return out;
+}
+
+inline std::vector<std::filesystem::path> seed_files() {
+    return files_in(seeds_dir(), ".txt");
+}
+
+// The fuzzer's own small notes (a TeX note, a notebook, a Markdown note), kept in the
+// repository, so that tests that mutate notes have something to mutate without the seeds.
+inline std::vector<std::filesystem::path> fuzz_corpus_files() {
+    return files_in(ELBOCHECK_FUZZ_CORPUS_DIR);
 }
 
 inline std::string slurp(const std::filesystem::path& p) {

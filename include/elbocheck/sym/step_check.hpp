@@ -148,6 +148,7 @@ constexpr bool visible_in(rule_id rule, const term& t) {
 struct cited_item {
     rule_id rule;
     const lemma_data* lemma = nullptr;
+    term lemma_start{}; // a lemma's start in canonical form, computed once
 
     constexpr rule_kind kind() const {
         if (lemma)
@@ -156,11 +157,17 @@ struct cited_item {
     }
 };
 
+// Is t the start of the cited lemma? Only a node of the same kind can be (a cheap test that
+// spares canonicalizing every node of the step).
+constexpr bool is_lemma_start(const cited_item& item, const term& t) {
+    return t.kind == item.lemma_start.kind && same(canonical(t), item.lemma_start);
+}
+
 // A lemma used as a rewrite: the subterm equal to its start becomes its end.
-constexpr bool rewrite_by_lemma(const lemma_data& l, term& node) {
-    if (!same(canonical(node), canonical(l.from)))
+constexpr bool rewrite_by_lemma(const cited_item& item, term& node) {
+    if (!is_lemma_start(item, node))
         return false;
-    node = l.to;
+    node = item.lemma->to;
     return true;
 }
 
@@ -169,8 +176,8 @@ constexpr bool rewrite_by_lemma(const lemma_data& l, term& node) {
 template <class Observe>
 constexpr bool rewrite_item_everywhere(const cited_item& item, term& t, const Observe& observe) {
     if (item.lemma)
-        return rewrite_everywhere_by(
-            [&item](term& node) { return rewrite_by_lemma(*item.lemma, node); }, t);
+        return rewrite_everywhere_by([&item](term& node) { return rewrite_by_lemma(item, node); },
+                                     t);
     return rewrite_everywhere_by(
         [&item, &observe](term& node) {
             if (!rewrite_here(item.rule, node))
@@ -215,6 +222,8 @@ struct cited_rules {
             if (r == rule_id::lemma && next_lemma < lemmas.size())
                 l = &lemmas[next_lemma++];
             items.push_back({r, l});
+            if (l) // (not ?: : GCC 12 mishandles a conditional's term in constant evaluation)
+                items.back().lemma_start = canonical(l->from);
         }
         fired.assign(items.size(), false);
         present.assign(items.size(), false);
@@ -472,7 +481,7 @@ constexpr std::vector<inequality_result> jensen_results(const term& t, const ter
 constexpr std::vector<inequality_result> inequality_results(const cited_item& item, const term& t,
                                                             const term* other_side = nullptr) {
     if (item.lemma) {
-        if (same(canonical(t), canonical(item.lemma->from)))
+        if (is_lemma_start(item, t))
             return {{item.lemma->to}};
         return {};
     }

@@ -11,14 +11,38 @@
 
 namespace elbocheck::eval {
 
+inline bool is_latent_variable(const sym::term& t) {
+    return t.is(sym::op::variable) &&
+           t.role == static_cast<std::uint8_t>(sym::variable_role::latent);
+}
+
 // How many distinct latent variables a term mentions, bound or free (z, or z_1 and z_2 of the
 // importance-weighted bound).
 inline std::size_t latent_variable_count(const sym::term& t) {
     std::vector<int> ids;
     auto collect = [&ids](const auto& self, const sym::term& u) -> void {
-        if (u.is(sym::op::variable) &&
-            u.role == static_cast<std::uint8_t>(sym::variable_role::latent) &&
-            std::find(ids.begin(), ids.end(), u.id) == ids.end())
+        if (is_latent_variable(u) && std::find(ids.begin(), ids.end(), u.id) == ids.end())
+            ids.push_back(u.id);
+        for (const sym::term& k : u.kids)
+            self(self, k);
+    };
+    collect(collect, t);
+    return ids.size();
+}
+
+// The latent variables a term mentions outside self-contained binders: an expectation or
+// integral over one latent variable with no other latent variable inside it is a number of
+// its own (p(x) written as the integral of p(x | z_1) p(z_1) over z_1), evaluated on its own
+// latent axis, so its variable is not conflated with the rest of the term's.
+inline std::size_t latent_variables_to_share_one_axis(const sym::term& t) {
+    std::vector<int> ids;
+    auto collect = [&ids](const auto& self, const sym::term& u) -> void {
+        const bool binder = u.is(sym::op::expectation) || u.is(sym::op::integral);
+        // A binder over a latent variable is self-contained when that variable is the only
+        // latent one it mentions (its own bound variable is among the ones counted).
+        if (binder && is_latent_variable(u.kids[0]) && latent_variable_count(u) == 1)
+            return;
+        if (is_latent_variable(u) && std::find(ids.begin(), ids.end(), u.id) == ids.end())
             ids.push_back(u.id);
         for (const sym::term& k : u.kids)
             self(self, k);
@@ -35,8 +59,8 @@ class exact_evaluator {
     exact_result evaluate(const sym::term& t) const {
         // The binding has one latent z; a term with two latent variables (z_1, z_2 of an
         // importance-weighted bound) would have them conflated. Such terms have no closed
-        // form here anyway.
-        if (latent_variable_count(t) > 1)
+        // form here anyway. A self-contained binder (over z_1 only) is its own number.
+        if (latent_variables_to_share_one_axis(t) > 1)
             return exact_result::fail("the term has more than one latent variable; its value has "
                                       "no closed form here");
         try {

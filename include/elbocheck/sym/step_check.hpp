@@ -157,10 +157,14 @@ struct cited_item {
     }
 };
 
-// Is t the start of the cited lemma? Only a node of the same kind can be (a cheap test that
-// spares canonicalizing every node of the step).
+// Is t the start of the cited lemma? A symbol is what it is; anything else is compared in
+// canonical form (where a sum may collapse to a single term, so kinds are not compared).
 constexpr bool is_lemma_start(const cited_item& item, const term& t) {
-    return t.kind == item.lemma_start.kind && same(canonical(t), item.lemma_start);
+    const bool symbol =
+        t.is(op::variable) || t.is(op::parameter) || t.is(op::number) || t.is(op::named);
+    if (symbol)
+        return same(t, item.lemma_start);
+    return same(canonical(t), item.lemma_start);
 }
 
 // A lemma used as a rewrite: the subterm equal to its start becomes its end.

@@ -61,9 +61,20 @@ def error_text(step):
     return text
 
 
+def numeric_text(step):
+    """The Numeric cell: the verdict, how many models refute it, how many had no value."""
+    text = step["numeric"]
+    if text == "fails":
+        text += f" on {step['failing']} of {step['instances']}"
+    if step["not_evaluable"] and text != "not-evaluated":
+        total = step["instances"] + step["not_evaluable"]
+        text += f" ({step['not_evaluable']} of {total} not evaluable)"
+    return text
+
+
 def expected_row(label, step, ok):
     return [label, step["relation"], ", ".join(step["rules"]), step["symbolic"],
-            step["numeric"], error_text(step), "✅" if ok else "❌"]
+            numeric_text(step), error_text(step), "✅" if ok else "❌"]
 
 
 def compare(markdown, report):

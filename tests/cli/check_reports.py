@@ -36,6 +36,21 @@ def main():
     schema = json.loads(schema_path.read_text())
     jsonschema.validate(report, schema)  # raises with the offending path
 
+    # The schema ties the verdict to the counts: a "fails" that no model refutes, or a "holds"
+    # that no model evaluated, is not a valid report.
+    step = next(s for d in report["derivations"] for s in d["steps"] if s["numeric"] == "holds")
+    for numeric, changes in (("fails", {"failing": 0}), ("holds", {"instances": 0}),
+                             ("not-evaluated", {"instances": 3})):
+        bad = json.loads(json.dumps(report))
+        bad["derivations"] = [{**report["derivations"][0],
+                               "steps": [{**step, "numeric": numeric, **changes,
+                                          "numeric_message": "x"}]}]
+        try:
+            jsonschema.validate(bad, schema)
+            expect(False, f"the schema accepts numeric {numeric!r} with {changes}")
+        except jsonschema.ValidationError:
+            pass
+
     steps_total = 0
     flagged = {}
     for d in report["derivations"]:
@@ -44,6 +59,11 @@ def main():
                f"{d['name']}: steps not numbered 1..n")
         for s in d["steps"]:
             steps_total += 1
+            # Every model is either evaluated or set aside as not evaluable, never both.
+            for c in [s] + ([s["correction"]] if "correction" in s else []):
+                expect(c["instances"] + c["not_evaluable"] == d["instances"],
+                       f"{d['name']} step {s['index']}: {c['instances']} evaluated + "
+                       f"{c['not_evaluable']} not evaluable != {d['instances']} models")
             expect(("gap" in s) == (s["relation"] != "="),
                    f"{d['name']} step {s['index']}: gap present iff inequality")
             if s["expected"] == "fail":

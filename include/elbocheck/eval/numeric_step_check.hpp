@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -37,12 +38,20 @@ struct gap_summary {
     bool closed_form_holds = true;
 };
 
+// A step is judged on every instance where both sides have a value. An instance where a side has
+// none (E_q[q / p(z | x)] diverges when q is wider than the posterior; a sample is too
+// heavy-tailed to trust) is counted apart, with the first reason, and does not discard what the
+// other instances found: the step `fails` when any instance refutes it, `holds` when every
+// evaluated instance agrees with it and at least one was evaluated, and is `not_evaluated` only
+// when no instance could be.
 struct numeric_step_result {
     numeric_status status = numeric_status::holds;
-    std::string why_not_evaluated; // when not_evaluated
+    std::string why_not_evaluated; // the first instance's reason, when not_evaluable > 0
     std::size_t instances = 0;     // instances evaluated
     std::size_t failing = 0;       // instances on which the step is false
+    std::size_t not_evaluable = 0; // instances on which a side has no value
     std::ptrdiff_t first_failing = -1;
+    std::ptrdiff_t first_not_evaluable = -1;
     // Equality: the largest |before - after|. Inequality: the largest violation (0 if none).
     double max_abs_error = 0.0;
     gap_summary gap; // inequalities only
@@ -544,6 +553,20 @@ inline numeric_step_result check_step_numerically(const sym::term& before, sym::
                                                   double tolerance = default_tolerance,
                                                   const sampling_settings& sampling = {}) {
     numeric_step_result out;
+    // An instance without a value is set aside with its reason; an evaluated one that refutes
+    // the step is counted. Neither stops the loop.
+    auto set_aside = [&out](std::size_t i, std::string why) {
+        if (out.first_not_evaluable < 0) {
+            out.first_not_evaluable = static_cast<std::ptrdiff_t>(i);
+            out.why_not_evaluated = std::move(why);
+        }
+        ++out.not_evaluable;
+    };
+    auto refuted_on = [&out](std::size_t i) {
+        if (out.first_failing < 0)
+            out.first_failing = static_cast<std::ptrdiff_t>(i);
+        ++out.failing;
+    };
     for (std::size_t i = 0; i < instances.size(); ++i) {
         const exact_evaluator eval(instances[i]);
         const exact_result lhs = eval.evaluate(before);
@@ -554,38 +577,44 @@ inline numeric_step_result check_step_numerically(const sym::term& before, sym::
             const detail::sampled_verdict_result r = detail::sample_step(
                 before, after, gap_closed_form, orientation, instances[i], i, sampling);
             if (!r.ok()) {
-                out.status = numeric_status::not_evaluated;
-                out.why_not_evaluated =
-                    (!lhs.ok() ? "left side: " + lhs.why_not() : "right side: " + rhs.why_not()) +
-                    "; by Monte Carlo: " + r.why_not();
-                return out;
+                set_aside(i, (!lhs.ok() ? "left side: " + lhs.why_not()
+                                        : "right side: " + rhs.why_not()) +
+                                 "; by Monte Carlo: " + r.why_not());
+                continue;
             }
             ++out.instances;
-            false_here = detail::sampled_step_false(r.value(), claimed, gap_closed_form != nullptr,
-                                                    tolerance, out);
-            if (false_here) {
-                if (out.first_failing < 0)
-                    out.first_failing = static_cast<std::ptrdiff_t>(i);
-                ++out.failing;
-                out.status = numeric_status::fails;
-            }
+            if (detail::sampled_step_false(r.value(), claimed, gap_closed_form != nullptr,
+                                           tolerance, out))
+                refuted_on(i);
             continue;
         }
-        ++out.instances;
         if (claimed == sym::relation::eq) {
             const comparison c = compare(lhs.value(), rhs.value(), tolerance);
             out.max_abs_error = std::max(out.max_abs_error, c.abs_error);
             out.max_scale = std::max(out.max_scale, c.scale);
             out.worst_error_per_scale =
                 std::max(out.worst_error_per_scale, c.abs_error / std::max(1.0, c.scale));
+            ++out.instances;
             false_here = !c.equal();
         } else {
             const auto l = lhs.value().scalar(), r = rhs.value().scalar();
             if (!l || !r) {
-                out.status = numeric_status::not_evaluated;
-                out.why_not_evaluated = "an inequality between functions of z is not compared";
-                return out;
+                set_aside(i, "an inequality between functions of z is not compared");
+                continue;
             }
+            // The stated gap is evaluated before anything is recorded, so that an instance
+            // without it leaves no trace in the summaries but its count.
+            std::optional<exact_result> expected;
+            if (gap_closed_form) {
+                expected = eval.evaluate(*gap_closed_form);
+                if (!expected->ok() || !expected->value().scalar()) {
+                    set_aside(i, "the gap's closed form: " + (expected->ok()
+                                                                  ? std::string("depends on z")
+                                                                  : expected->why_not()));
+                    continue;
+                }
+            }
+            ++out.instances;
             const double gap = claimed == sym::relation::ge ? *l - *r : *r - *l;
             const double scale = std::max(lhs.value().scale, rhs.value().scale);
             const double allowed = tolerance * std::max({1.0, std::abs(*l), std::abs(*r)}) +
@@ -599,19 +628,11 @@ inline numeric_step_result check_step_numerically(const sym::term& before, sym::
                     std::max(out.worst_error_per_scale, -gap / std::max(1.0, scale));
             }
             false_here = gap < -allowed;
-            if (gap_closed_form) {
+            if (expected) {
                 out.gap.has_closed_form = true;
-                const exact_result expected = eval.evaluate(*gap_closed_form);
-                if (!expected.ok() || !expected.value().scalar()) {
-                    out.status = numeric_status::not_evaluated;
-                    out.why_not_evaluated =
-                        "the gap's closed form: " +
-                        (expected.ok() ? std::string("depends on z") : expected.why_not());
-                    return out;
-                }
-                const double e = *expected.value().scalar();
+                const double e = *expected->value().scalar();
                 const double error = std::abs(gap - e);
-                const double gap_scale = std::max(scale, expected.value().scale);
+                const double gap_scale = std::max(scale, expected->value().scale);
                 out.gap.closed_form_max_error = std::max(out.gap.closed_form_max_error, error);
                 out.worst_error_per_scale =
                     std::max(out.worst_error_per_scale, error / std::max(1.0, gap_scale));
@@ -622,13 +643,12 @@ inline numeric_step_result check_step_numerically(const sym::term& before, sym::
                 }
             }
         }
-        if (false_here) {
-            if (out.first_failing < 0)
-                out.first_failing = static_cast<std::ptrdiff_t>(i);
-            ++out.failing;
-            out.status = numeric_status::fails;
-        }
+        if (false_here)
+            refuted_on(i);
     }
+    out.status = out.failing > 0      ? numeric_status::fails
+                 : out.instances == 0 ? numeric_status::not_evaluated
+                                      : numeric_status::holds;
     return out;
 }
 

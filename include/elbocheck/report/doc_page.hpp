@@ -361,10 +361,10 @@ inline std::vector<line> checked_items(const step_check& c, std::size_t total_mo
         break;
     case eval::numeric_status::fails:
         items.push_back(
-            line{strong("Numerically: false"),
-                 words(" on " + std::to_string(n.failing) + " of " + std::to_string(n.instances) +
-                       " models; the largest difference "
-                       "between the two sides is ")} +
+            line{strong("Numerically: false"), words(" on " + std::to_string(n.failing) +
+                                                     " of the " + std::to_string(n.instances) +
+                                                     " models evaluated; the largest difference "
+                                                     "between the two sides is ")} +
             math(number_latex(n.max_abs_error, 3)) + words("."));
         break;
     case eval::numeric_status::holds:
@@ -400,6 +400,13 @@ inline std::vector<line> checked_items(const step_check& c, std::size_t total_mo
         }
         break;
     }
+
+    // Models on which a side has no value do not decide the verdict; say how many, and why.
+    if (n.not_evaluable > 0 && n.status != eval::numeric_status::not_evaluated)
+        items.push_back({strong("Not evaluable on " + std::to_string(n.not_evaluable) + " of " +
+                                std::to_string(total_models) + " models."),
+                         words(" The first is model #" + std::to_string(n.first_not_evaluable) +
+                               ": " + n.why_not_evaluated + ".")});
 
     if (!equality && n.status != eval::numeric_status::not_evaluated && n.instances > 0) {
         line item =
@@ -491,9 +498,9 @@ inline void add_step(std::vector<block>& out, const step_report& r, const sym::t
     line numeric{strong("Numerically.")};
     if (w.numeric.status == eval::numeric_status::fails)
         numeric = numeric +
-                  words(" False on " + std::to_string(w.numeric.failing) + " of " +
+                  words(" False on " + std::to_string(w.numeric.failing) + " of the " +
                         std::to_string(w.numeric.instances) +
-                        " models; the largest difference between the two sides is ") +
+                        " models evaluated; the largest difference between the two sides is ") +
                   math(number_latex(w.numeric.max_abs_error, 3)) + words(".");
     else if (w.numeric.status == eval::numeric_status::not_evaluated)
         numeric =

@@ -3,9 +3,13 @@
 //
 // {"derivations":[{"name","document","verdict":"pass|fail","steps":[{"index","relation",
 //   "latex","rule","symbolic":"justified|unjustified|ill-formed",
-//   "numeric":"holds|fails|not-evaluated","max_abs_error","expected":"pass|fail",
-//   "gap":{"min","max","equals","max_abs_error"}}]}]}
+//   "numeric":"holds|fails|not-evaluated","max_abs_error","instances","failing",
+//   "not_evaluable","expected":"pass|fail","gap":{"min","max","equals","max_abs_error"}}]}]}
 //
+// `instances` counts the models both sides were evaluated on, `failing` those among them that
+// refute the step, `not_evaluable` those where a side had no value (a divergent E_q[q / p]): a
+// step "fails" when failing > 0, "holds" when failing = 0 < instances, and is "not-evaluated"
+// only when instances = 0.
 // `latex` is the step's right-hand side; `max_abs_error` of an inequality is its largest
 // violation (0 when it holds) and null when the step was not evaluated; `gap` appears on
 // inequalities only, with `equals` the LaTeX of what the step says the gap is (or null).
@@ -38,16 +42,22 @@ inline nlohmann::json step_fields(const step_check& c) {
         {"numeric", std::string(numeric_word(c.numeric.status))},
         {"max_abs_error", evaluated ? number_or_null(c.numeric.max_abs_error) : nullptr},
         {"instances", c.numeric.instances},
+        {"failing", c.numeric.failing},
+        {"not_evaluable", c.numeric.not_evaluable},
         {"method", std::string(c.numeric.method())},
     };
     if (c.numeric.by_monte_carlo) {
         j["standard_error"] = c.numeric.max_standard_error;
         j["samples"] = c.numeric.samples;
     }
-    if (!evaluated)
+    // Why a model had no value: the whole step's reason when none had one, else the first
+    // model's (the others decided the verdict).
+    if (c.numeric.not_evaluable > 0)
         j["numeric_message"] = c.numeric.why_not_evaluated;
     if (c.numeric.first_failing >= 0)
         j["first_failing_instance"] = c.numeric.first_failing;
+    if (c.numeric.first_not_evaluable >= 0)
+        j["first_not_evaluable_instance"] = c.numeric.first_not_evaluable;
     if (c.claimed != sym::relation::eq) {
         const eval::gap_summary& g = c.numeric.gap;
         const bool has_gap = evaluated && c.numeric.instances > 0;

@@ -17,10 +17,17 @@ namespace detail {
 inline std::string step_summary(const step_check& c) {
     std::ostringstream o;
     o << "symbolic: " << c.symbolic_message << "\nnumeric: " << numeric_word(c.numeric.status);
-    if (c.numeric.status == eval::numeric_status::not_evaluated)
+    if (c.numeric.status == eval::numeric_status::not_evaluated) {
         o << " (" << c.numeric.why_not_evaluated << ")";
+        return o.str();
+    }
+    if (c.numeric.status == eval::numeric_status::fails)
+        o << " on " << c.numeric.failing << " of " << c.numeric.instances << " models evaluated";
     else
-        o << " on " << c.numeric.instances << " models, largest error " << c.numeric.max_abs_error;
+        o << " on " << c.numeric.instances << " models";
+    o << ", largest error " << c.numeric.max_abs_error;
+    if (const std::string skipped = not_evaluable_phrase(c.numeric); !skipped.empty())
+        o << "; " << skipped;
     return o.str();
 }
 

@@ -174,13 +174,25 @@ inline std::string report_error(const step_check& c) {
     return buffer;
 }
 
+// The verdict, with how many models refute it and how many had no value where that is not
+// every model: "fails on 5 of 98 (3 of 101 not evaluable)", "holds (3 of 101 not evaluable)".
+inline std::string numeric_cell(const eval::numeric_step_result& n) {
+    std::string cell(numeric_word(n.status));
+    const std::string total = std::to_string(n.instances + n.not_evaluable);
+    if (n.status == eval::numeric_status::fails)
+        cell += " on " + std::to_string(n.failing) + " of " + std::to_string(n.instances);
+    if (n.not_evaluable > 0 && n.status != eval::numeric_status::not_evaluated)
+        cell += " (" + std::to_string(n.not_evaluable) + " of " + total + " not evaluable)";
+    return cell;
+}
+
 // One table row; `label` is the step's index, or the index and "(corrected)".
 inline std::string report_row(const std::string& label, const step_check& c, bool ok,
                               const std::string& note) {
     std::string row = "| " + label + " | " + markdown_escaped(sym::symbol_of(c.claimed), true);
     row += " | " + markdown_escaped(joined(c.rules, ", "), true);
     row += " | " + std::string(symbolic_word(c.symbolic.status));
-    row += " | " + std::string(numeric_word(c.numeric.status));
+    row += " | " + numeric_cell(c.numeric);
     row += " | " + report_error(c);
     row += std::string(" | ") + (ok ? "✅" : "❌");
     if (!note.empty())

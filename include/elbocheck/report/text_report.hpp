@@ -67,13 +67,18 @@ inline void write_text(std::FILE* out, const derivation_report& d, const palette
         if (!ok) {
             std::fprintf(out, "      %s%s%s\n", c.bad, w.symbolic_message.c_str(), c.reset);
             if (w.numeric.status == eval::numeric_status::fails)
-                std::fprintf(
-                    out, "      %snumerically false on %zu of %zu models (first: #%td)%s\n", c.bad,
-                    w.numeric.failing, w.numeric.instances, w.numeric.first_failing, c.reset);
+                std::fprintf(out,
+                             "      %snumerically false on %zu of %zu models evaluated (first: "
+                             "#%td)%s\n",
+                             c.bad, w.numeric.failing, w.numeric.instances, w.numeric.first_failing,
+                             c.reset);
             if (s.correction && !step_report::correct_step_ok(*s.correction))
                 std::fprintf(out, "      %s%s%s\n", c.bad, s.correction->symbolic_message.c_str(),
                              c.reset);
         }
+        // Models without a value are said apart from the verdict, which the others decided.
+        if (const std::string skipped = not_evaluable_phrase(w.numeric); !skipped.empty())
+            std::fprintf(out, "      %s%s%s\n", c.dim, skipped.c_str(), c.reset);
         if (w.claimed != sym::relation::eq && w.numeric.instances > 0 &&
             w.numeric.status != eval::numeric_status::not_evaluated) {
             std::fprintf(out, "      %sgap in [%.3g, %.3g]", c.dim, w.numeric.gap.min,

@@ -1,5 +1,5 @@
 // The quadrature evaluator (d <= 2) against the exact evaluator, term by term: every kind of term
-// in the seed documents and every step of document 002, on the reference model, 40 random
+// in the seed documents and every step of document 002, on the reference model, 56 random
 // instances with d <= 2 and hand-built hard ones (ill-conditioned, guide far and narrow, guide =
 // posterior, W with a null space). Also the pointwise evaluator against the model's own
 // log-densities, and the cases quadrature must refuse, with their reasons.
@@ -205,12 +205,13 @@ struct instance_list {
     std::size_t random_count = 0;
 };
 
-// The reference model, 40 random instances with d <= 2, and the hand-built ones.
+// The reference model, 56 random instances with d <= 2, and the hand-built ones: with seven guide
+// kinds in turn (random_models.hpp), 56 of them hold eight whose guide is the posterior.
 const instance_list& instances() {
     static const instance_list list = [] {
         instance_list l;
         l.models.push_back(model::reference_instance());
-        for (std::uint64_t i = 0; l.random_count < 40; ++i)
+        for (std::uint64_t i = 0; l.random_count < 56; ++i)
             if (model::recipe_for(i).latent_dim <= 2) {
                 l.models.push_back(model::random_instance(model::default_model_seed, i));
                 ++l.random_count;
@@ -238,7 +239,7 @@ TEST_CASE("quadrature agrees with the exact evaluator on every kind of term (d <
     for (auto& s : doc002_steps())
         terms.push_back(std::move(s));
     const instance_list& list = instances();
-    REQUIRE(list.random_count == 40);
+    REQUIRE(list.random_count == 56);
     std::size_t compared = 0, very_close = 0, log_compared = 0, posterior_guides = 0,
                 two_dimensional = 0;
     double worst = 0.0, worst_log = 0.0;
@@ -276,7 +277,7 @@ TEST_CASE("quadrature agrees with the exact evaluator on every kind of term (d <
         }
     }
     CHECK(compared == terms.size() * list.models.size());
-    CHECK(list.models.size() >= 45);
+    CHECK(list.models.size() >= 61);
     CHECK(two_dimensional >= 20);
     CHECK(posterior_guides >= 8);
     // The tolerance is not met by accident: most values agree to 1e-12. The largest differences
@@ -480,8 +481,17 @@ TEST_CASE("the pointwise evaluator matches the exact evaluator's functions of z"
         // Bayes' rule: the first function is log p(x) at every z.
         auto bayes = pointwise.compile(functions[0].t);
         const Eigen::VectorXd far = m.guide.sample(10.0 * stream.normals(m.model.latent_dim()));
-        CHECK(scaled_difference(bayes.value().at(far).value.value(), m.model.log_evidence(m.x)) <=
-              1e-9);
+        // log p(x|z) + log p(z) - log p(z|x) cancels terms that are huge at a point ten guide
+        // standard deviations out when the guide is much wider than a narrow posterior (1e8 for a
+        // guide ten prior standard deviations wide and noise variances of 1e-3): the check allows
+        // the rounding of those terms, as value_comparison.hpp does (rounding_per_scale).
+        const double cancelled = std::abs(m.model.log_likelihood(m.x, far)) +
+                                 std::abs(m.model.log_prior(far)) +
+                                 std::abs(m.model.log_posterior(far, m.x));
+        INFO("size of the cancelled terms " << cancelled);
+        CHECK(std::abs(bayes.value().at(far).value.value() - m.model.log_evidence(m.x)) <=
+              1e-9 * std::max(1.0, std::abs(m.model.log_evidence(m.x))) +
+                  eval::rounding_per_scale * cancelled);
     }
 }
 

@@ -22,11 +22,15 @@ namespace elbocheck::eval {
 
 inline constexpr double default_tolerance = 1e-9;
 // Rounding allowance per unit of scale (about 45000 machine epsilons). Measured over every
-// step of the derivations on 1001 models with condition numbers up to 1e6 and guides five prior
-// standard deviations away, the largest error relative to scale was 5.0e-13 (doc002_gap step
-// 1; numeric_step_result::worst_error_per_scale, maximized over check_derivation_numerically
-// on make_instances(1000)). The allowance keeps a 20x margin and stays far below the size of
-// any real mistake (a dropped log, a sign, a swapped KL change a value by O(1) or O(scale)).
+// correct step of the derivations (corrections in place of recorded mistakes) on 1001 models
+// with condition numbers up to 1e6, guides five prior standard deviations away or ten times as
+// wide, and observations in units a hundred times smaller, the largest error relative to scale
+// was 1.3e-13 (doc002_gap step 1; numeric_step_result::worst_error_per_scale, maximized over
+// check_derivation_numerically on make_instances(1000); the family before the wide guides and
+// small units gave 5.0e-13). Re-run with
+//     build/<dir>/tests/runtime_numeric_wrong_claims "[.measure]"
+// The allowance keeps a large margin and stays far below the size of any real mistake (a
+// dropped log, a sign, a swapped KL change a value by O(1) or O(scale)).
 inline constexpr double rounding_per_scale = 1e-11;
 
 struct comparison {

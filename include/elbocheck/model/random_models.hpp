@@ -11,11 +11,26 @@
 // so any run of consecutive indices covers them all:
 //     d - 1          = index mod 8,
 //     D - 1          = (index / 8) mod 8          (every (d, D) pair in each block of 64),
-//     guide          = index mod 5                (prior, posterior, near full, near diagonal,
-//     far), Sigma0         = index mod 3                (condition ~1..10, 1e3, 1e6), Psi = index
-//     mod 7                (diagonal or full; condition ~1..10, 1e3, 1e6).
+//     guide          = index mod 7                (prior, posterior, near full, near diagonal,
+//                                                  far, wide at the likelihood's peak, wide and
+//                                                  shifted),
+//     Sigma0         = index mod 3                (condition ~1..10, 1e3, 1e6),
+//     Psi            = index mod 11               (0..6: diagonal or full, condition ~1..10,
+//                                                  1e3, 1e6, noise scale 1/20..1; 7..10: small
+//                                                  observations, diagonal or full, ~1..10).
 // Condition numbers stop at 1e6, well inside max_trusted_condition_number, and the scales are
 // chosen so that the derived posterior and marginal covariances stay trusted too.
+//
+// The small-observation regimes exist because wrong claims can hide behind a narrow family: a
+// density is not a probability, and log p(x) <= 0, E_q[log p(x|z)] <= 0 or "ELBO <= -KL(q ||
+// p(z|x))" (log p(x) dropped) are true on every model whose evidence density is below 1. With x
+// measured in units 20..100 times smaller (W, b and the noise's standard deviation scaled
+// together), with the standard noise or with noise variances of 1e-3..1e-2 in those units, p(x)
+// exceeds 1 on most of them (when D <= d a density above 1 needs a small W Sigma0 W^T + Psi, not
+// only a small Psi). The wide guides (3..10 prior standard deviations, centred where the likelihood
+// peaks, or shifted from there) make E_q[q / p(z)] and E_q[q / p(z|x)] diverge and reverse the sign
+// of E_q[log p(x|z)] - log p(x) against the near guides, which refutes claims that happen to hold
+// for guides no wider than the prior.
 
 #include "elbocheck/model/gaussian.hpp"
 #include "elbocheck/model/linear_gaussian.hpp"
@@ -95,8 +110,21 @@ class philox_stream {
     bool has_spare_ = false;
 };
 
-enum class guide_kind { prior, posterior, near_full, near_diagonal, far };
+enum class guide_kind {
+    prior,
+    posterior,
+    near_full,
+    near_diagonal,
+    far,
+    wide_at_likelihood_peak,
+    wide_shifted
+};
 enum class conditioning { well, moderate, ill };
+// standard: noise eigenvalues 1/20..1. small_units: x measured in units 20..100 times smaller
+// (W and b scaled by the unit, the noise's eigenvalues by its square): the posterior of a
+// standard model, a larger evidence density. small_noise: the same units, and noise eigenvalues
+// of 1e-3..1e-2 before scaling (a sharp likelihood, a narrow posterior).
+enum class observation_scale { standard, small_noise, small_units };
 
 struct instance_recipe {
     Eigen::Index latent_dim;
@@ -105,7 +133,10 @@ struct instance_recipe {
     conditioning prior_conditioning;
     conditioning noise_conditioning;
     bool diagonal_noise;
+    observation_scale observations = observation_scale::standard;
 };
+
+inline constexpr std::uint64_t guide_kind_count = 7;
 
 struct model_instance {
     linear_gaussian model;
@@ -117,18 +148,25 @@ struct model_instance {
 inline constexpr std::uint64_t default_model_seed = 20140101; // Kingma & Welling's arXiv year
 
 inline instance_recipe recipe_for(std::uint64_t index) {
-    constexpr guide_kind guides[] = {guide_kind::prior, guide_kind::posterior,
-                                     guide_kind::near_full, guide_kind::near_diagonal,
-                                     guide_kind::far};
+    constexpr guide_kind guides[guide_kind_count] = {
+        guide_kind::prior,         guide_kind::posterior, guide_kind::near_full,
+        guide_kind::near_diagonal, guide_kind::far,       guide_kind::wide_at_likelihood_peak,
+        guide_kind::wide_shifted};
     constexpr conditioning levels[] = {conditioning::well, conditioning::moderate,
                                        conditioning::ill};
-    const std::uint64_t noise = index % 7;
+    const std::uint64_t noise = index % 11;
+    // 0,1 well; 2,3 moderate; 4,5 ill; 6 well; 7..10 small observations, well-conditioned (a
+    // noise condition of 1e3 with eigenvalues near 1e-3 would push the posterior's past 1e10).
+    const observation_scale observations = noise < 7   ? observation_scale::standard
+                                           : noise < 9 ? observation_scale::small_noise
+                                                       : observation_scale::small_units;
     return {static_cast<Eigen::Index>(1 + index % 8),
             static_cast<Eigen::Index>(1 + (index / 8) % 8),
-            guides[index % 5],
+            guides[index % guide_kind_count],
             levels[index % 3],
-            levels[noise / 2 % 3], // 0,1 well; 2,3 moderate; 4,5 ill; 6 well
-            noise % 2 == 0};
+            noise < 7 ? levels[noise / 2 % 3] : conditioning::well,
+            noise % 2 == 0,
+            observations};
 }
 
 namespace detail {
@@ -145,6 +183,22 @@ inline const char* describe(guide_kind kind) {
         return "guide near the posterior (diagonal S)";
     case guide_kind::far:
         return "guide far from prior and posterior";
+    case guide_kind::wide_at_likelihood_peak:
+        return "guide much wider than the prior, at the likelihood's peak";
+    case guide_kind::wide_shifted:
+        return "guide much wider than the prior, shifted from the likelihood's peak";
+    }
+    return "";
+}
+
+inline const char* describe(observation_scale scale) {
+    switch (scale) {
+    case observation_scale::standard:
+        return "";
+    case observation_scale::small_noise:
+        return " small noise";
+    case observation_scale::small_units:
+        return " small units";
     }
     return "";
 }
@@ -209,6 +263,21 @@ inline std::string describe(conditioning level) {
     return "";
 }
 
+// Where the likelihood p(x | z) peaks: the point nearest `anchor` (in the prior's whitened
+// units) that minimizes |Lp^{-1} (x - b - W z)|. For D >= d (W of full column rank) it is the
+// maximum-likelihood estimate; for D < d the likelihood is flat along the null space of W, and
+// the anchor's position along it is kept.
+inline Eigen::VectorXd likelihood_peak(const linear_gaussian& model, const Eigen::VectorXd& x,
+                                       const Eigen::VectorXd& anchor) {
+    const auto noise = model.noise_cholesky().triangularView<Eigen::Lower>();
+    const Eigen::MatrixXd& prior_lower = model.prior().cholesky();
+    const Eigen::MatrixXd whitened = noise.solve(model.loading() * prior_lower);
+    const Eigen::VectorXd residual = noise.solve(x - model.offset() - model.loading() * anchor);
+    const Eigen::VectorXd step =
+        Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd>(whitened).solve(residual);
+    return anchor + prior_lower * step;
+}
+
 } // namespace detail
 
 inline model_instance random_instance(std::uint64_t seed, std::uint64_t index) {
@@ -223,10 +292,30 @@ inline model_instance random_instance(std::uint64_t seed, std::uint64_t index) {
     const Eigen::MatrixXd sigma0 =
         detail::random_covariance(d, prior_condition, stream.log_uniform(0.25, 4.0), stream);
     const Eigen::VectorXd mu0 = stream.normals(d);
-    const Eigen::MatrixXd w = stream.normal_matrix(obs, d);
-    const Eigen::VectorXd b = stream.normals(obs);
+    Eigen::MatrixXd w = stream.normal_matrix(obs, d);
+    Eigen::VectorXd b = stream.normals(obs);
     const double noise_condition = detail::condition_number_of(recipe.noise_conditioning, stream);
-    const double noise_scale = stream.log_uniform(0.05, 1.0);
+    double noise_scale = 0.0;
+    switch (recipe.observations) {
+    case observation_scale::standard:
+        noise_scale = stream.log_uniform(0.05, 1.0);
+        break;
+    case observation_scale::small_noise:
+    case observation_scale::small_units: {
+        // x / unit follows a model with the standard W and b: W, b and the noise's standard
+        // deviation shrink together, which leaves the posterior as it is and adds D log(1 /
+        // unit) to log p(x). Small noise has, in those units, variances of 1e-3..1e-2 instead
+        // of 0.05..1: a sharp likelihood and a narrow posterior.
+        const double unit = stream.log_uniform(0.01, 0.05);
+        w *= unit;
+        b *= unit;
+        noise_scale =
+            unit * unit *
+            (recipe.observations == observation_scale::small_noise ? stream.log_uniform(1e-3, 1e-2)
+                                                                   : stream.log_uniform(0.05, 1.0));
+        break;
+    }
+    }
     linear_gaussian model =
         recipe.diagonal_noise
             ? linear_gaussian::with_diagonal_noise(
@@ -276,9 +365,35 @@ inline model_instance random_instance(std::uint64_t seed, std::uint64_t index) {
             // A covariance up to e^3 wider or narrower than the prior's along each axis.
             const Eigen::MatrixXd distortion = detail::random_distortion(d, 1.5, 0.5, stream);
             const Eigen::MatrixXd lower = model.prior().cholesky() * distortion;
-            if (index / 5 % 2 == 0)
+            if (index / guide_kind_count % 2 == 0)
                 return gaussian::from_cholesky(m, lower, guide_name);
             return gaussian::from_variances(m, (lower * lower.transpose()).diagonal(), guide_name);
+        }
+        case guide_kind::wide_at_likelihood_peak:
+        case guide_kind::wide_shifted: {
+            // 3..10 prior standard deviations wide, stretched by up to e^0.2 along the prior's
+            // Cholesky axes so that it is not a multiple of the prior: at least 9 e^-0.4 > 6
+            // times the prior's variance along every direction, so E_q[q / p(z)] and E_q[q /
+            // p(z|x)] diverge (they need less than twice).
+            const double width = stream.log_uniform(3.0, 10.0);
+            const Eigen::MatrixXd lower =
+                width * model.prior().cholesky() * detail::random_distortion(d, 0.2, 0.0, stream);
+            Eigen::VectorXd m = detail::likelihood_peak(model, x, posterior.mean());
+            if (recipe.guide == guide_kind::wide_shifted) {
+                // 2..6 prior standard deviations away, in a random direction.
+                Eigen::VectorXd direction = stream.normals(d);
+                if (direction.norm() == 0.0)
+                    direction(0) = 1.0;
+                direction.normalize();
+                m += model.prior().cholesky() * (stream.log_uniform(2.0, 6.0) * direction);
+            }
+            if (index / guide_kind_count % 2 == 0)
+                return gaussian::from_cholesky(m, lower, guide_name);
+            // Mean-field: d times the diagonal of that covariance, which is at least the
+            // covariance itself (S <= d diag(S) for any positive semi-definite S), so the guide
+            // stays wider than the prior along every direction.
+            return gaussian::from_variances(
+                m, static_cast<double>(d) * (lower * lower.transpose()).diagonal(), guide_name);
         }
         }
         return gaussian::from_cholesky(mu0, model.prior().cholesky(), guide_name);
@@ -288,7 +403,8 @@ inline model_instance random_instance(std::uint64_t seed, std::uint64_t index) {
                               ": d = " + std::to_string(d) + ", D = " + std::to_string(obs) +
                               ", Sigma0 " + detail::describe(recipe.prior_conditioning) + ", Psi " +
                               (recipe.diagonal_noise ? "diagonal " : "full ") +
-                              detail::describe(recipe.noise_conditioning) + ", " +
+                              detail::describe(recipe.noise_conditioning) +
+                              detail::describe(recipe.observations) + ", " +
                               detail::describe(recipe.guide);
     return {std::move(model), std::move(x), std::move(guide), std::move(description)};
 }

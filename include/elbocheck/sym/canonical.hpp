@@ -204,13 +204,22 @@ constexpr void rename_variable(term& t, int from, int to) {
 }
 
 constexpr term canonical_binder(const term& t) {
-    term out = t;
-    if (out.kids[0].id != no_variable_id) {
-        const int old_id = out.kids[0].id;
-        const int fresh = first_bound_id + binder_height(t);
-        for (term& k : out.kids)
-            rename_variable(k, old_id, fresh);
+    const int old_id = t.kids[0].id;
+    const int fresh = first_bound_id + binder_height(t);
+    if (old_id == no_variable_id || old_id == fresh) {
+        // Already named canonically (the common case inside the engine's loops): no copy of
+        // the subtree is needed before its parts are put in canonical form.
+        term out;
+        out.kind = t.kind;
+        out.kids.reserve(t.kids.size());
+        out.kids.push_back(t.kids[0]);
+        for (std::size_t i = 1; i < t.kids.size(); ++i)
+            out.kids.push_back(canonical(t.kids[i]));
+        return out;
     }
+    term out = t;
+    for (term& k : out.kids)
+        rename_variable(k, old_id, fresh);
     for (std::size_t i = 1; i < out.kids.size(); ++i)
         out.kids[i] = canonical(out.kids[i]);
     return out;

@@ -409,11 +409,28 @@ constexpr bool rewrite_everywhere(rule_id rule, term& t) {
 
 namespace elbocheck::sym {
 
-// The normal form of notation: every expectation written as the integral it stands for.
+namespace detail {
+// Every expectation inside t, innermost first, as its integral; whether there was one.
+constexpr bool expectations_to_integrals(term& t) {
+    bool changed = false;
+    if (!t.is(op::named) && !t.is(op::density))
+        for (term& k : t.kids)
+            changed = expectations_to_integrals(k) || changed;
+    if (t.is(op::expectation)) {
+        term body = make_product({std::move(t.kids[1]), std::move(t.kids[2])});
+        term variable = std::move(t.kids[0]);
+        t = make_integral(std::move(variable), std::move(body));
+        changed = true;
+    }
+    return changed;
+}
+} // namespace detail
+
+// The normal form of notation: every expectation written as the integral it stands for, then
+// canonical algebra once (not at every rewritten node: this runs after every rule).
 constexpr term notation_normal_form(const term& t) {
     term out = t;
-    if (rewrite_everywhere_by([](term& node) { return detail::expectation_to_integral(node); },
-                              out))
+    if (detail::expectations_to_integrals(out))
         return canonical(out);
     return out;
 }

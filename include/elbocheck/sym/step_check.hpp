@@ -262,6 +262,8 @@ struct cited_rules {
         for (std::size_t i = 0; i < items.size(); ++i) {
             if (items[i].kind() != rule_kind::rewrite || (items[i].lemma && lemmas_as_relations))
                 continue;
+            if (!items[i].lemma && !contains_where(written, items[i].rule))
+                continue;
             term scratch = written;
             const bool applies = rewrite_item_everywhere(
                 items[i], scratch, [this](const term& raw) { look_for_present(raw); });
@@ -333,6 +335,10 @@ struct cited_rules {
             for (std::size_t i = 0; i < items.size(); ++i) {
                 if (items[i].kind() != rule_kind::rewrite ||
                     (items[i].lemma && lemmas_as_relations))
+                    continue;
+                // Most rules find nothing to do on most passes: a look for their kind of node
+                // spares copying the whole term for them.
+                if (!items[i].lemma && !contains_where(current, items[i].rule))
                     continue;
                 term next = current;
                 if (!rewrite_item_everywhere(items[i], next,

@@ -51,6 +51,7 @@
 #include "correct/45_bayes_with_marginal_denominator.hpp"
 #include "elbocheck/eval/model_instances.hpp"
 #include "elbocheck/eval/numeric_step_check.hpp"
+#include "elbocheck/report/names.hpp"
 #include "wrong/01_dropped_log.hpp"
 #include "wrong/02_sign_flip.hpp"
 #include "wrong/03_swapped_kl.hpp"
@@ -88,18 +89,6 @@ const eval::instance_set& instances() {
     return set;
 }
 
-const char* status_name(eval::numeric_status s) {
-    switch (s) {
-    case eval::numeric_status::holds:
-        return "holds";
-    case eval::numeric_status::fails:
-        return "fails";
-    case eval::numeric_status::not_evaluated:
-        return "not evaluated";
-    }
-    return "?";
-}
-
 template <const auto& Derivation>
 std::vector<eval::numeric_outcome> outcomes() {
     using D = std::remove_cvref_t<decltype(Derivation)>;
@@ -107,9 +96,9 @@ std::vector<eval::numeric_outcome> outcomes() {
 }
 
 std::string describe(std::size_t step, const eval::numeric_step_result& r) {
-    return "step " + std::to_string(step) + ": " + status_name(r.status) + " (" + r.method() +
-           ", failing on " + std::to_string(r.failing) + " of " + std::to_string(r.instances) +
-           ", max error " + std::to_string(r.max_abs_error) +
+    return "step " + std::to_string(step) + ": " + std::string(report::numeric_word(r.status)) +
+           " (" + r.method() + ", failing on " + std::to_string(r.failing) + " of " +
+           std::to_string(r.instances) + ", max error " + std::to_string(r.max_abs_error) +
            (r.why_not_evaluated.empty() ? "" : ", not evaluated: " + r.why_not_evaluated) + ")";
 }
 

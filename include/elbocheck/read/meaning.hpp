@@ -1,0 +1,1464 @@
+#pragma once
+// What the math in a note means: the reader's layout tree mapped onto sym::term, and the
+// display rows read as chains of steps (a = b >= c) the checker can take one at a time.
+//
+// Nothing is guessed. A construct this layer does not know becomes a diagnostic naming it
+// with its line and column, and the expression it is in is "not understood" (an empty
+// optional); the rest of the note is still read.
+
+#include "elbocheck/read/note_reader.hpp"
+#include "elbocheck/sym/relation.hpp"
+#include "elbocheck/sym/term.hpp"
+
+#include <cctype>
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace elbocheck::read {
+
+// Which letters play which part. The first letter of each list gets the fixed id of
+// sym/symbols.hpp (x = 1, z = 2, p = 1, q = 2); an upper-case letter is the same symbol as
+// its lower-case form when that is listed (X is x, P is p).
+struct meaning_context {
+    std::vector<std::string> observed{"x"};
+    std::vector<std::string> latent{"z"};
+    std::vector<std::string> model_families{"p", "P"};
+    std::vector<std::string> guide_families{"q", "Q"};
+};
+
+// One step of a chain: the relation it claims between the previous term and `next`.
+struct chain_step {
+    sym::relation relation = sym::relation::eq;
+    bool approximation = false; // \approx: kept, not checked
+    bool understood = false;    // false: `next` or the relation was not understood
+    std::optional<sym::term> next;
+    std::string file;
+    source_position where; // of the relation
+    std::string latex;     // the step as written, from its relation to the next one
+    std::string annotation;
+};
+
+struct chain {
+    std::optional<sym::term> start;
+    source_position where;
+    std::optional<sym::term> defines; // the named quantity when the chain begins with :=
+    std::vector<chain_step> steps;
+};
+
+struct note_meaning {
+    std::vector<chain> chains;
+    std::vector<diagnostic> diagnostics;
+    std::size_t display_rows = 0;    // non-empty rows of display math
+    std::size_t understood_rows = 0; // rows whose every expression and relation is understood
+    std::size_t steps = 0;
+    std::size_t understood_steps = 0;
+};
+
+namespace meaning_detail {
+
+inline bool in(std::string_view s, std::initializer_list<std::string_view> list) {
+    for (auto e : list)
+        if (e == s)
+            return true;
+    return false;
+}
+
+inline bool contains(const std::vector<std::string>& list, std::string_view s) {
+    for (const auto& e : list)
+        if (e == s)
+            return true;
+    return false;
+}
+
+inline std::vector<const node*> items_of(const std::vector<node>& nodes) {
+    std::vector<const node*> out;
+    for (const auto& n : nodes)
+        if (n.kind != node_kind::spacing)
+            out.push_back(&n);
+    return out;
+}
+
+// A group holding one item stands for that item.
+inline const node& unwrap(const node& n) {
+    if (n.kind == node_kind::group || n.kind == node_kind::sequence) {
+        auto items = items_of(n.children);
+        if (items.size() == 1)
+            return unwrap(*items[0]);
+    }
+    return n;
+}
+
+inline bool is_font(std::string_view name) {
+    return in(name, {"mathrm",       "mathbb",  "mathcal",  "mathbf",     "mathit", "mathsf",
+                     "mathtt",       "mathscr", "mathfrak", "boldsymbol", "bm",     "pmb",
+                     "operatorname", "mathop",  "mathord",  "textrm",     "textit", "textbf",
+                     "textsf",       "text",    "textup",   "textnormal", "mbox",   "hbox"});
+}
+
+// The letters a node spells through groups and font commands (\mathrm{KL} is "KL",
+// \mathbb{E} is "E" in font "mathbb"); empty when it is not a plain word.
+inline std::string word_of(const node& n, std::string* font = nullptr) {
+    switch (n.kind) {
+    case node_kind::symbol: {
+        if (n.name.empty())
+            return {};
+        if (n.name[0] == '\\')
+            return n.name;
+        for (char c : n.name)
+            if (!std::isalnum(static_cast<unsigned char>(c)))
+                return {};
+        return n.name;
+    }
+    case node_kind::text:
+        return n.name;
+    case node_kind::group:
+    case node_kind::sequence: {
+        std::string out;
+        for (const node* c : items_of(n.children)) {
+            std::string w = word_of(*c, font);
+            if (w.empty())
+                return {};
+            out += w;
+        }
+        return out;
+    }
+    case node_kind::command:
+        if (is_font(n.name) && n.children.size() == 1) {
+            if (font && (font->empty() || *font == "mathop" || *font == "operatorname"))
+                *font = n.name;
+            std::string w = word_of(n.children[0], font);
+            // \text{ log } reads as log.
+            std::string trimmed;
+            for (char c : w)
+                if (c != ' ')
+                    trimmed += c;
+            return trimmed;
+        }
+        return {};
+    default:
+        return {};
+    }
+}
+
+// A short LaTeX spelling of a node for messages.
+inline std::string spelled(const node& n) {
+    auto all = [](const std::vector<node>& ns) {
+        std::string out;
+        for (const auto& c : ns) {
+            std::string s = spelled(c);
+            if (!out.empty() && !s.empty() && std::isalpha(static_cast<unsigned char>(s[0])) &&
+                out.back() != '{' && std::isalpha(static_cast<unsigned char>(out.back())) == 0 &&
+                out.find('\\') != std::string::npos)
+                out += ' ';
+            out += s;
+        }
+        return out;
+    };
+    switch (n.kind) {
+    case node_kind::symbol:
+    case node_kind::relation:
+        return n.command_name.empty() ? n.name : n.command_name;
+    case node_kind::text:
+        return n.name;
+    case node_kind::spacing:
+        return n.name;
+    case node_kind::group:
+        return "{" + all(n.children) + "}";
+    case node_kind::sequence:
+        return all(n.children);
+    case node_kind::command: {
+        std::string out = "\\" + n.name;
+        for (const auto& c : n.children)
+            out += c.kind == node_kind::group ? spelled(c) : "{" + spelled(c) + "}";
+        return out;
+    }
+    case node_kind::scripted: {
+        std::string out = n.children.empty() ? "" : spelled(n.children[0]);
+        auto script = [&](const std::vector<node>& s) {
+            std::string inner = all(s);
+            return s.size() == 1 && inner.size() <= 1 ? inner : "{" + inner + "}";
+        };
+        if (n.has_subscript) {
+            std::string inner = all(n.subscript);
+            out += "_" + (n.subscript.size() == 1 ? inner : "{" + inner + "}");
+        }
+        if (n.has_superscript)
+            out += "^" + script(n.superscript);
+        return out;
+    }
+    case node_kind::delimited:
+        return "\\left" + n.name + all(n.children) + "\\right" + n.closing;
+    case node_kind::sized_delimiter:
+        return n.command_name + n.name;
+    case node_kind::environment:
+        return "\\begin{" + n.name + "}";
+    case node_kind::error:
+        return n.name;
+    }
+    return n.name;
+}
+
+inline bool is_symbol(const node& n, std::initializer_list<std::string_view> names) {
+    return n.kind == node_kind::symbol && in(n.name, names);
+}
+
+inline bool opens(const node& n) {
+    return (n.kind == node_kind::symbol || n.kind == node_kind::sized_delimiter) &&
+           in(n.name, {"(", "[", "\\{", "\\lbrace", "\\lbrack", "\\langle"});
+}
+inline bool closes(const node& n) {
+    // p(x)^2 puts the power on the closing bracket.
+    if (n.kind == node_kind::scripted && !n.children.empty())
+        return closes(n.children[0]);
+    return (n.kind == node_kind::symbol || n.kind == node_kind::sized_delimiter) &&
+           in(n.name, {")", "]", "\\}", "\\rbrace", "\\rbrack", "\\rangle"});
+}
+inline bool is_bar(const node& n) {
+    return (n.kind == node_kind::symbol || n.kind == node_kind::sized_delimiter ||
+            n.kind == node_kind::relation) &&
+           in(n.name, {"|", "\\mid", "\\vert", "\\lvert", "\\rvert"});
+}
+inline bool is_double_bar(const node& n) {
+    return (n.kind == node_kind::symbol || n.kind == node_kind::sized_delimiter ||
+            n.kind == node_kind::relation) &&
+           in(n.name, {"\\|", "\\Vert", "\\lVert", "\\rVert", "\\parallel"});
+}
+
+// Where a byte of the source is, given a line and column (columns count characters).
+inline std::size_t offset_of(const source_text& source, source_position at) {
+    std::size_t offset = source.offset_of_line(at.line);
+    const std::string& text = source.text();
+    for (std::uint32_t column = 1; column < at.column && offset < text.size();) {
+        ++offset;
+        while (offset < text.size() && is_utf8_continuation(text[offset]))
+            ++offset;
+        ++column;
+    }
+    return offset;
+}
+
+inline sym::short_text short_latex(std::string_view s) {
+    return sym::short_text(s.substr(0, sym::short_text::capacity));
+}
+
+// The note's symbols: fixed ids for the roles' first letters, fresh ones from 100 up for
+// anything else, the same id for the same spelling throughout the note.
+class symbol_table {
+  public:
+    explicit symbol_table(const meaning_context& context)
+        : context_(context) {}
+
+    std::optional<std::string> variable_key(std::string_view letter) const {
+        std::string l(letter);
+        if (contains(context_.observed, l) || contains(context_.latent, l) || l == "\\theta")
+            return l;
+        if (l.size() == 1 && std::isupper(static_cast<unsigned char>(l[0]))) {
+            std::string lower(1, static_cast<char>(std::tolower(static_cast<unsigned char>(l[0]))));
+            if (contains(context_.observed, lower) || contains(context_.latent, lower))
+                return lower;
+        }
+        return std::nullopt;
+    }
+    bool latent_letter(const std::string& key) const { return contains(context_.latent, key); }
+
+    sym::term variable(const std::string& key) {
+        auto it = variables_.find(key);
+        if (it == variables_.end()) {
+            sym::symbol s{0, short_latex(key), 0, {}};
+            bool observed = contains(context_.observed, key);
+            s.role = static_cast<std::uint8_t>(observed ? sym::variable_role::observed
+                                                        : sym::variable_role::latent);
+            if (!context_.observed.empty() && key == context_.observed[0])
+                s.id = 1;
+            else if (!context_.latent.empty() && key == context_.latent[0])
+                s.id = 2;
+            else if (key == "\\theta")
+                s.id = 3;
+            else if (!context_.latent.empty() && key == context_.latent[0] + "_1")
+                s.id = 4;
+            else if (!context_.latent.empty() && key == context_.latent[0] + "_2")
+                s.id = 5;
+            else
+                s.id = next_id_++;
+            it = variables_.emplace(key, s).first;
+        }
+        return sym::make_variable(it->second);
+    }
+
+    std::optional<sym::symbol> family(std::string_view letter) {
+        std::string l(letter);
+        auto member = [&](const std::vector<std::string>& list) -> std::optional<std::string> {
+            if (contains(list, l)) {
+                // An upper-case letter whose lower case is listed is that family.
+                if (l.size() == 1 && std::isupper(static_cast<unsigned char>(l[0]))) {
+                    std::string lower(
+                        1, static_cast<char>(std::tolower(static_cast<unsigned char>(l[0]))));
+                    if (contains(list, lower))
+                        return lower;
+                }
+                return l;
+            }
+            return std::nullopt;
+        };
+        bool model = true;
+        auto key = member(context_.model_families);
+        if (!key) {
+            key = member(context_.guide_families);
+            model = false;
+        }
+        if (!key)
+            return std::nullopt;
+        auto it = families_.find(*key);
+        if (it == families_.end()) {
+            sym::symbol s{0, short_latex(*key),
+                          static_cast<std::uint8_t>(model ? sym::family_role::model
+                                                          : sym::family_role::guide),
+                          model ? "\\theta" : "\\phi"};
+            if (model && *key == context_.model_families[0])
+                s.id = 1;
+            else if (!model && *key == context_.guide_families[0])
+                s.id = 2;
+            else
+                s.id = next_id_++;
+            it = families_.emplace(*key, s).first;
+        }
+        return it->second;
+    }
+
+    sym::symbol name(const std::string& key) {
+        auto it = names_.find(key);
+        if (it == names_.end())
+            it = names_.emplace(key, sym::symbol{next_id_++, short_latex(key), 0, {}}).first;
+        return it->second;
+    }
+
+    const std::string& first_observed() const { return context_.observed.at(0); }
+    const std::string& first_latent() const { return context_.latent.at(0); }
+
+  private:
+    const meaning_context& context_;
+    std::map<std::string, sym::symbol> variables_, families_, names_;
+    int next_id_ = 100;
+};
+
+// The state one note shares across its expressions.
+struct note_state {
+    symbol_table symbols;
+    bool observed_in_note = false;
+    std::map<std::string, sym::term> definitions; // by name key
+};
+
+// Reads one expression (a list of items of the layout tree) as a term.
+class expression_reader {
+  public:
+    using items = std::vector<const node*>;
+
+    expression_reader(note_state& state, const source_text& source,
+                      std::vector<diagnostic>& diagnostics)
+        : state_(state)
+        , source_(source)
+        , diagnostics_(diagnostics) {}
+
+    std::optional<sym::term> read(const items& v) {
+        if (v.empty())
+            return std::nullopt;
+        return sum(v, 0, v.size());
+    }
+
+    // A named quantity's key when `n` spells one (ELBO, \mathcal{L}).
+    static std::optional<std::string> name_key(const node& item) {
+        const node& n =
+            item.kind == node_kind::scripted && !item.children.empty() && !item.has_superscript
+                ? item.children[0]
+                : item;
+        std::string font;
+        std::string w = word_of(n, &font);
+        if (w.empty())
+            return std::nullopt;
+        if ((font == "mathcal" || font == "mathscr") && w.size() == 1 &&
+            std::isupper(static_cast<unsigned char>(w[0])) && !in(w, {"D", "E", "N"}))
+            return "\\" + font + "{" + w + "}";
+        if (w.size() >= 3 && w != "KL") {
+            for (char c : w)
+                if (!std::isupper(static_cast<unsigned char>(c)))
+                    return std::nullopt;
+            return "\\text{" + w + "}";
+        }
+        return std::nullopt;
+    }
+
+  private:
+    static constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+    std::optional<sym::term> fail(const node& at, std::string_view why = "") {
+        std::string construct = spelled(at);
+        std::string message = "not understood: " + shown_construct(construct) + " at line " +
+                              std::to_string(at.where.line) + ", column " +
+                              std::to_string(at.where.column);
+        if (!why.empty())
+            message += " (" + std::string(why) + ")";
+        diagnostics_.push_back(make_diagnostic(source_, at.where, construct, message));
+        return std::nullopt;
+    }
+
+    static std::size_t matching(const items& v, std::size_t open, std::size_t end) {
+        int depth = 0;
+        for (std::size_t j = open; j < end; ++j) {
+            if (opens(*v[j]))
+                ++depth;
+            else if (closes(*v[j]) && --depth == 0)
+                return j;
+        }
+        return none;
+    }
+
+    static bool is_sign(const node& n) { return is_symbol(n, {"+", "-"}); }
+
+    // Where the product starting at `i` ends: the next + or - outside brackets.
+    static std::size_t product_end(const items& v, std::size_t i, std::size_t end) {
+        int depth = 0;
+        for (std::size_t j = i; j < end; ++j) {
+            if (opens(*v[j]))
+                ++depth;
+            else if (closes(*v[j]))
+                --depth;
+            else if (depth == 0 && j > i && is_sign(*v[j]) &&
+                     !is_symbol(*v[j - 1], {"\\cdot", "\\times", "/", "*"}))
+                return j;
+        }
+        return end;
+    }
+
+    std::optional<sym::term> sum(const items& v, std::size_t i, std::size_t end) {
+        std::optional<sym::term> total;
+        while (i < end) {
+            bool negative = false;
+            const node* sign = nullptr;
+            if (is_sign(*v[i])) {
+                sign = v[i];
+                negative = v[i]->name == "-";
+                ++i;
+            }
+            if (i >= end)
+                return fail(sign ? *sign : *v[end - 1], "nothing after the sign");
+            std::size_t stop = product_end(v, i, end);
+            auto part = product(v, i, stop);
+            if (!part)
+                return std::nullopt;
+            if (!total)
+                total = negative ? sym::make_negation(std::move(*part)) : std::move(*part);
+            else if (negative)
+                total = sym::make_difference(std::move(*total), std::move(*part));
+            else
+                total = sym::make_sum({std::move(*total), std::move(*part)});
+            i = stop;
+        }
+        if (!total && end > 0)
+            return fail(*v[end - 1], "an empty expression");
+        return total;
+    }
+
+    std::optional<sym::term> product(const items& v, std::size_t i, std::size_t end) {
+        std::optional<sym::term> total;
+        while (i < end) {
+            if (is_symbol(*v[i], {"\\cdot", "\\times", "*", "\\displaystyle", "\\textstyle"})) {
+                ++i;
+                continue;
+            }
+            bool divide = false;
+            if (is_symbol(*v[i], {"/"})) {
+                divide = true;
+                if (++i >= end)
+                    return fail(*v[i - 1], "nothing to divide by");
+            }
+            auto next = factor(v, i, end);
+            if (!next)
+                return std::nullopt;
+            if (!total)
+                total = std::move(*next);
+            else if (divide)
+                total = sym::make_quotient(std::move(*total), std::move(*next));
+            else
+                total = sym::make_product({std::move(*total), std::move(*next)});
+        }
+        if (!total)
+            return fail(*v[end - 1], "an empty product");
+        return total;
+    }
+
+    std::optional<sym::term> group_contents(const std::vector<node>& children, const node& at) {
+        auto inner = items_of(children);
+        if (inner.empty())
+            return fail(at, "empty brackets");
+        return sum(inner, 0, inner.size());
+    }
+
+    // The contents of a bracket at v[i]: (..), [..], \left(..\right), \big[..\big], {..}.
+    // Advances i past it; nullopt (without a message) when v[i] is no bracket.
+    bool bracket_at(const items& v, std::size_t i, std::size_t end) const {
+        if (i >= end)
+            return false;
+        const node& n = *v[i];
+        return opens(n) || n.kind == node_kind::group ||
+               (n.kind == node_kind::delimited && in(n.name, {"(", "[", "\\{", "\\lbrace", "."}));
+    }
+    std::optional<sym::term> bracket(const items& v, std::size_t& i, std::size_t end) {
+        const node& n = *v[i];
+        if (n.kind == node_kind::group || n.kind == node_kind::delimited) {
+            ++i;
+            return group_contents(n.children, n);
+        }
+        std::size_t close = matching(v, i, end);
+        if (close == none)
+            return fail(n, "the bracket is not closed");
+        auto inside = close == i + 1 ? fail(n, "empty brackets") : sum(v, i + 1, close);
+        i = close + 1;
+        return with_power(std::move(inside), *v[close]);
+    }
+    // A power written on a closing bracket applies to what the bracket closes.
+    std::optional<sym::term> with_power(std::optional<sym::term> t, const node& close) {
+        if (!t || close.kind != node_kind::scripted)
+            return t;
+        auto exponent = close.has_subscript ? std::nullopt : integer(close.superscript);
+        if (!exponent)
+            return fail(close, "a power that is not an integer");
+        return sym::make_power(std::move(*t), *exponent);
+    }
+
+    // The items inside the bracket at v[i] (for argument lists), advancing past it.
+    std::optional<items> bracket_items(const items& v, std::size_t& i, std::size_t end) {
+        const node& n = *v[i];
+        if (n.kind == node_kind::delimited || n.kind == node_kind::group) {
+            ++i;
+            return items_of(n.children);
+        }
+        std::size_t close = matching(v, i, end);
+        if (close == none) {
+            fail(n, "the bracket is not closed");
+            return std::nullopt;
+        }
+        items out(v.begin() + static_cast<std::ptrdiff_t>(i + 1),
+                  v.begin() + static_cast<std::ptrdiff_t>(close));
+        i = close + 1;
+        return out;
+    }
+
+    std::optional<sym::term> variable_of(const node& item) {
+        const node& n = unwrap(item);
+        if (n.kind == node_kind::scripted && !n.children.empty()) {
+            auto base = state_.symbols.variable_key(word_of(n.children[0]));
+            if (!base || n.primes)
+                return std::nullopt;
+            std::string index;
+            if (n.has_subscript && !n.has_superscript)
+                index = word_of(sequence_of(n.subscript));
+            else if (n.has_superscript && !n.has_subscript) {
+                // z^{(1)} is the first draw, the same as z_1.
+                auto sup = items_of(n.superscript);
+                if (sup.size() == 3 && is_symbol(*sup[0], {"("}) && is_symbol(*sup[2], {")"}))
+                    index = word_of(*sup[1]);
+            }
+            if (index.empty() || index[0] == '\\')
+                return std::nullopt;
+            return state_.symbols.variable(*base + "_" + index);
+        }
+        auto key = state_.symbols.variable_key(word_of(n));
+        if (!key)
+            return std::nullopt;
+        return state_.symbols.variable(*key);
+    }
+
+    static node sequence_of(const std::vector<node>& children) {
+        node s;
+        s.kind = node_kind::sequence;
+        s.children = children;
+        return s;
+    }
+
+    // p, P, q_\phi, p_{\theta}: a density family, its parameter subscript ignored.
+    std::optional<sym::symbol> family_of(const node& item) {
+        const node& n = unwrap(item);
+        const node& base = n.kind == node_kind::scripted && !n.children.empty() &&
+                                   !n.has_superscript && n.primes == 0
+                               ? n.children[0]
+                               : n;
+        std::string w = word_of(base);
+        if (w.size() != 1)
+            return std::nullopt;
+        return state_.symbols.family(w);
+    }
+
+    // The density a bare family letter stands for: a guide is of the latent given the
+    // observed (when the note has an observed variable), over `over` if given.
+    std::optional<sym::term> bare_density(const sym::symbol& family, std::optional<sym::term> over,
+                                          const node& at) {
+        if (family.role != static_cast<std::uint8_t>(sym::family_role::guide))
+            return fail(at, "a model density written without its arguments");
+        std::vector<sym::term> given;
+        if (state_.observed_in_note)
+            given.push_back(state_.symbols.variable(state_.symbols.first_observed()));
+        if (!over)
+            over = state_.symbols.variable(state_.symbols.first_latent());
+        return sym::make_density(family, {std::move(*over)}, std::move(given));
+    }
+
+    // The arguments of p(x, z | w; \theta), the bracket at v[i].
+    std::optional<sym::term> density_arguments(const sym::symbol& family, const items& v,
+                                               std::size_t& i, std::size_t end) {
+        const node& open = *v[i];
+        auto args = bracket_items(v, i, end);
+        if (!args)
+            return std::nullopt;
+        std::vector<sym::term> sampled, given;
+        bool after_bar = false;
+        items current;
+        auto take = [&]() -> bool {
+            if (current.size() != 1) {
+                fail(current.empty() ? open : *current[0], "not a variable");
+                return false;
+            }
+            auto var = variable_of(*current[0]);
+            if (!var) {
+                fail(*current[0], "not a variable");
+                return false;
+            }
+            (after_bar ? given : sampled).push_back(std::move(*var));
+            current.clear();
+            return true;
+        };
+        bool parameters = false;
+        for (const node* a : *args) {
+            if (parameters)
+                break;
+            if (is_symbol(*a, {","})) {
+                if (!take())
+                    return std::nullopt;
+            } else if (is_symbol(*a, {";"})) {
+                // p(x, z; \theta): what follows the semicolon are parameters.
+                if (!take())
+                    return std::nullopt;
+                parameters = true;
+            } else if (is_bar(*a) && !after_bar) {
+                if (!take())
+                    return std::nullopt;
+                after_bar = true;
+            } else {
+                current.push_back(a);
+            }
+        }
+        if (!parameters && !take())
+            return std::nullopt;
+        return with_power(sym::make_density(family, std::move(sampled), std::move(given)),
+                          *v[i - 1]);
+    }
+
+    // A distribution as written under an expectation or inside a KL: q(z|x), q_\phi, p(z).
+    std::optional<sym::term> distribution(const items& v, std::optional<sym::term> over,
+                                          const node& at) {
+        if (v.empty())
+            return fail(at, "no distribution");
+        auto family = family_of(*v[0]);
+        if (!family) {
+            std::size_t i = 0;
+            auto t = factor(v, i, v.size());
+            if (t && i != v.size())
+                return fail(*v[i]);
+            return t;
+        }
+        if (v.size() == 1)
+            return bare_density(*family, std::move(over), *v[0]);
+        std::size_t i = 1;
+        if (!bracket_at(v, i, v.size()))
+            return fail(*v[1]);
+        auto d = density_arguments(*family, v, i, v.size());
+        if (d && i != v.size())
+            return fail(*v[i]);
+        return d;
+    }
+
+    static const node* emphasized(const node& n) {
+        const node& c = n.kind == node_kind::scripted && !n.children.empty() ? n.children[0] : n;
+        if (c.kind == node_kind::command && c.children.size() == 1 &&
+            in(c.name, {"underbrace", "overbrace", "underline", "boxed", "smash", "displaystyle"}))
+            return &c.children[0];
+        return nullptr;
+    }
+
+    static const std::vector<node>* expectation_subscript(const node& n) {
+        // \mathbb{E}_{..}, E_{..}, \mathop{\mathbb{E}}_{..}
+        if (n.kind == node_kind::scripted && !n.children.empty() && n.has_subscript) {
+            std::string font;
+            if (word_of(n.children[0], &font) == "E")
+                return &n.subscript;
+        }
+        // \mathbb{E_{q}}
+        if (n.kind == node_kind::command && n.name == "mathbb" && n.children.size() == 1) {
+            const node& inner = unwrap(n.children[0]);
+            if (inner.kind == node_kind::scripted && !inner.children.empty() &&
+                inner.has_subscript && word_of(inner.children[0]) == "E")
+                return &inner.subscript;
+        }
+        return nullptr;
+    }
+
+    std::optional<sym::term> expectation(const items& v, std::size_t& i, std::size_t end,
+                                         const std::vector<node>& subscript) {
+        const node& at = *v[i];
+        ++i;
+        auto sub = items_of(subscript);
+        std::optional<sym::term> variable;
+        items spec = sub;
+        for (std::size_t k = 0; k < sub.size(); ++k)
+            if (sub[k]->is_relation() && sub[k]->name == "\\sim") {
+                if (k != 1 || !(variable = variable_of(*sub[0])))
+                    return fail(k == 0 ? *sub[k] : *sub[0], "not a variable");
+                spec.assign(sub.begin() + static_cast<std::ptrdiff_t>(k + 1), sub.end());
+                break;
+            }
+        auto density = distribution(spec, variable, at);
+        if (!density)
+            return std::nullopt;
+        if (!variable) {
+            if (!density->is(sym::op::density) || density->given == 0)
+                return fail(at, "no variable to average over");
+            variable = density->kids[0];
+            for (std::uint32_t k = 0; k < density->given; ++k)
+                if (density->kids[k].role ==
+                    static_cast<std::uint8_t>(sym::variable_role::latent)) {
+                    variable = density->kids[k];
+                    break;
+                }
+        }
+        std::optional<sym::term> body;
+        if (bracket_at(v, i, end) && v[i]->kind != node_kind::group) {
+            body = bracket(v, i, end);
+        } else {
+            // \mathbb{E}_q \log p(x, z): the rest of the product is averaged.
+            std::size_t stop = product_end(v, i, end);
+            if (stop == i)
+                return fail(at, "nothing to average");
+            body = product(v, i, stop);
+            i = stop;
+        }
+        if (!body)
+            return std::nullopt;
+        return sym::make_expectation(std::move(*variable), std::move(*density), std::move(*body));
+    }
+
+    // dz, d\mathbf{z}, \mathrm{d}z at v[j]: the variable, or nullopt.
+    std::optional<sym::term> differential(const items& v, std::size_t j, std::size_t end) {
+        if (j + 1 >= end || word_of(*v[j]) != "d")
+            return std::nullopt;
+        return variable_of(*v[j + 1]);
+    }
+
+    std::optional<sym::term> integral(const items& v, std::size_t& i, std::size_t end,
+                                      const node* subscript_holder, bool is_sum) {
+        const node& at = *v[i];
+        ++i;
+        std::optional<sym::term> bound;
+        if (subscript_holder) {
+            auto sub = items_of(subscript_holder->subscript);
+            if (sub.size() != 1 || !(bound = variable_of(*sub[0])))
+                return fail(at, "a range that is not one variable");
+        }
+        std::size_t stop = product_end(v, i, end);
+        if (!is_sum) {
+            // \int dz\, f: the measure first.
+            if (auto dz = differential(v, i, stop)) {
+                auto body = product(v, i + 2, stop);
+                i = stop;
+                if (!body)
+                    return std::nullopt;
+                return sym::make_integral(std::move(*dz), std::move(*body));
+            }
+            int depth = 0;
+            for (std::size_t j = i; j < stop; ++j) {
+                if (opens(*v[j]))
+                    ++depth;
+                else if (closes(*v[j]))
+                    --depth;
+                else if (depth == 0 && j > i)
+                    if (auto dz = differential(v, j, stop)) {
+                        auto body = product(v, i, j);
+                        i = j + 2;
+                        if (!body)
+                            return std::nullopt;
+                        return sym::make_integral(std::move(*dz), std::move(*body));
+                    }
+            }
+        }
+        if (stop == i)
+            return fail(at, "nothing to integrate");
+        auto body = product(v, i, stop);
+        i = stop;
+        if (!body)
+            return std::nullopt;
+        if (bound)
+            return sym::make_integral(std::move(*bound), std::move(*body));
+        if (is_sum)
+            return fail(at, "a sum without its variable");
+        return sym::make_integral_without_differential(std::move(*body));
+    }
+
+    std::optional<sym::term> kl(const items& v, std::size_t& i, std::size_t end) {
+        const node& at = *v[i];
+        ++i;
+        if (!bracket_at(v, i, end))
+            return fail(at, "KL without its arguments in brackets");
+        auto args = bracket_items(v, i, end);
+        if (!args)
+            return std::nullopt;
+        items first, second;
+        bool split = false;
+        for (std::size_t k = 0; k < args->size(); ++k) {
+            const node& a = *(*args)[k];
+            if (!split && is_double_bar(a)) {
+                split = true;
+                continue;
+            }
+            if (!split && is_bar(a) && k + 1 < args->size() && is_bar(*(*args)[k + 1]) &&
+                a.name == "|" && (*args)[k + 1]->name == "|") {
+                split = true;
+                ++k;
+                continue;
+            }
+            (split ? second : first).push_back(&a);
+        }
+        if (!split || first.empty() || second.empty())
+            return fail(at, "KL without two arguments separated by \\|");
+        // A bare letter on one side is over the same variables as the other side: in
+        // KL(q \| p) p is the density q approximates.
+        auto side = [&](const items& s, const items& other) -> std::optional<sym::term> {
+            if (s.size() == 1 && family_of(*s[0]) && other.size() != 1) {
+                auto o = distribution(other, std::nullopt, at);
+                if (!o || !o->is(sym::op::density))
+                    return std::nullopt;
+                sym::term d = *o;
+                auto fam = *family_of(*s[0]);
+                d.id = fam.id;
+                d.role = fam.role;
+                d.latex = fam.latex;
+                d.subscript = fam.subscript;
+                return d;
+            }
+            return distribution(s, std::nullopt, at);
+        };
+        std::optional<sym::term> p, q;
+        if (first.size() == 1 && second.size() == 1 && family_of(*first[0]) &&
+            family_of(*second[0])) {
+            // Both bare: the guide gives the variables, the other side takes them.
+            const items& guide_side =
+                family_of(*first[0])->role == static_cast<std::uint8_t>(sym::family_role::guide)
+                    ? first
+                    : second;
+            auto g = distribution(guide_side, std::nullopt, at);
+            if (!g)
+                return std::nullopt;
+            auto other = [&](const items& s) -> std::optional<sym::term> {
+                if (&s == &guide_side)
+                    return g;
+                sym::term d = *g;
+                auto fam = *family_of(*s[0]);
+                d.id = fam.id;
+                d.role = fam.role;
+                d.latex = fam.latex;
+                d.subscript = fam.subscript;
+                return d;
+            };
+            p = other(first);
+            q = other(second);
+        } else {
+            p = side(first, second);
+            if (!p)
+                return std::nullopt;
+            q = side(second, first);
+        }
+        if (!p || !q)
+            return std::nullopt;
+        return sym::make_kl(std::move(*p), std::move(*q));
+    }
+
+    std::optional<sym::term> named(const items& v, std::size_t& i, std::size_t end,
+                                   const std::string& key) {
+        ++i;
+        // \mathcal{L}(\theta, \phi), \mathrm{ELBO}(q): the arguments name what it depends on.
+        if (i < end && (is_symbol(*v[i], {"("}) ||
+                        (v[i]->kind == node_kind::delimited && v[i]->name == "("))) {
+            if (!bracket_items(v, i, end))
+                return std::nullopt;
+        }
+        sym::symbol s = state_.symbols.name(key);
+        auto def = state_.definitions.find(key);
+        if (def != state_.definitions.end())
+            return sym::make_named(s, def->second);
+        return sym::make_symbol(sym::op::named, s);
+    }
+
+    // log, exp: their argument is the bracket or the one factor after them.
+    std::optional<sym::term> function(const items& v, std::size_t& i, std::size_t end, bool is_log,
+                                      const node& at) {
+        if (i >= end)
+            return fail(at, "a function without its argument");
+        std::optional<sym::term> argument;
+        if (bracket_at(v, i, end) && v[i]->kind != node_kind::group)
+            argument = bracket(v, i, end);
+        else
+            argument = factor(v, i, end);
+        if (!argument)
+            return std::nullopt;
+        return is_log ? sym::make_log(std::move(*argument)) : sym::make_exp(std::move(*argument));
+    }
+
+    std::optional<std::int64_t> integer(const std::vector<node>& script) {
+        auto s = items_of(script);
+        bool negative = false;
+        std::size_t k = 0;
+        if (!s.empty() && is_symbol(*s[0], {"-"})) {
+            negative = true;
+            k = 1;
+        }
+        if (k >= s.size())
+            return std::nullopt;
+        std::int64_t value = 0;
+        for (; k < s.size(); ++k) {
+            const std::string& d = s[k]->name;
+            if (s[k]->kind != node_kind::symbol || d.empty())
+                return std::nullopt;
+            for (char c : d) {
+                if (!std::isdigit(static_cast<unsigned char>(c)) || value > 100000000)
+                    return std::nullopt;
+                value = value * 10 + (c - '0');
+            }
+        }
+        return negative ? -value : value;
+    }
+
+    static bool is_digits(const node& n) {
+        if (n.kind != node_kind::symbol || n.name.empty())
+            return false;
+        for (char c : n.name)
+            if (!std::isdigit(static_cast<unsigned char>(c)))
+                return false;
+        return true;
+    }
+
+    // Consecutive letters spelling `word` (log written without a backslash).
+    static bool spells(const items& v, std::size_t i, std::size_t end, std::string_view word) {
+        if (i + word.size() > end)
+            return false;
+        for (std::size_t k = 0; k < word.size(); ++k)
+            if (v[i + k]->kind != node_kind::symbol || v[i + k]->name.size() != 1 ||
+                v[i + k]->name[0] != word[k])
+                return false;
+        return true;
+    }
+
+    std::optional<sym::term> factor(const items& v, std::size_t& i, std::size_t end) {
+        const node& n = *v[i];
+        if (is_digits(n)) {
+            std::int64_t num = 0, den = 1;
+            for (; i < end && is_digits(*v[i]); ++i)
+                for (char c : v[i]->name) {
+                    if (num > 100000000)
+                        return fail(n, "a number too long");
+                    num = num * 10 + (c - '0');
+                }
+            if (i + 1 < end && is_symbol(*v[i], {"."}) && is_digits(*v[i + 1]))
+                for (++i; i < end && is_digits(*v[i]); ++i)
+                    for (char c : v[i]->name) {
+                        if (num > 100000000 || den > 100000000)
+                            return fail(n, "a number too long");
+                        num = num * 10 + (c - '0');
+                        den *= 10;
+                    }
+            return sym::make_number({num, den});
+        }
+        if (opens(n) || n.kind == node_kind::group ||
+            (n.kind == node_kind::delimited && in(n.name, {"(", "[", "\\{", "\\lbrace", "."})))
+            return bracket(v, i, end);
+        if (n.kind == node_kind::command && in(n.name, {"frac", "dfrac", "tfrac", "cfrac"}) &&
+            n.children.size() == 2) {
+            ++i;
+            auto top = group_contents(n.children[0].children, n);
+            if (!top)
+                return std::nullopt;
+            auto bottom = group_contents(n.children[1].children, n);
+            if (!bottom)
+                return std::nullopt;
+            return sym::make_quotient(std::move(*top), std::move(*bottom));
+        }
+        if (const auto* sub = expectation_subscript(n))
+            return expectation(v, i, end, *sub);
+        // \underbrace{..}_{\text{reconstruction}}, \underline{..}: emphasis, not meaning.
+        if (const node* inside = emphasized(n)) {
+            ++i;
+            return group_contents(inside->children, n);
+        }
+        std::string font;
+        std::string word = word_of(n, &font);
+        if (n.kind == node_kind::scripted && !n.children.empty()) {
+            const node& base = n.children[0];
+            std::string base_font;
+            std::string base_word = word_of(base, &base_font);
+            if (n.has_subscript && !n.has_superscript && base_word == "D" &&
+                word_of(sequence_of(n.subscript)) == "KL")
+                return kl(v, i, end);
+            if (in(base_word, {"\\int", "\\sum"}) && !n.has_superscript)
+                return integral(v, i, end, n.has_subscript ? &n : nullptr, base_word == "\\sum");
+            if (base_word == "e" && n.has_superscript && !n.has_subscript) {
+                ++i;
+                auto power = group_contents(n.superscript, n);
+                if (!power)
+                    return std::nullopt;
+                return sym::make_exp(std::move(*power));
+            }
+            if (auto key = name_key(n))
+                return named(v, i, end, *key);
+            if (auto var = variable_of(n)) {
+                ++i;
+                return var;
+            }
+            if (n.has_subscript && !n.has_superscript) {
+                if (auto family = family_of(n)) {
+                    ++i;
+                    if (!bracket_at(v, i, end) || v[i]->kind == node_kind::group)
+                        return fail(n, "a density without its arguments");
+                    return density_arguments(*family, v, i, end);
+                }
+            }
+            if (n.has_superscript && !n.has_subscript && n.primes == 0) {
+                auto exponent = integer(n.superscript);
+                if (!exponent)
+                    return fail(n, "a power that is not an integer");
+                items base_only{&base};
+                std::size_t k = 0;
+                auto b = factor(base_only, k, 1);
+                if (!b)
+                    return std::nullopt;
+                ++i;
+                // p(x)^2 is written with the power on the closing bracket: not handled.
+                return sym::make_power(std::move(*b), *exponent);
+            }
+            return fail(n);
+        }
+        if (in(word, {"\\log", "\\ln", "log", "ln"}) ||
+            (word.empty() && (spells(v, i, end, "log")))) {
+            i += word.empty() ? 3 : 1;
+            return function(v, i, end, true, n);
+        }
+        if (in(word, {"\\exp", "exp"}) || (word.empty() && spells(v, i, end, "exp"))) {
+            i += word.empty() ? 3 : 1;
+            return function(v, i, end, false, n);
+        }
+        if (word == "l" && spells(v, i, end, "log")) {
+            i += 3;
+            return function(v, i, end, true, n);
+        }
+        if (word == "e" && spells(v, i, end, "exp")) {
+            i += 3;
+            return function(v, i, end, false, n);
+        }
+        if (word == "KL" || word == "\\KL")
+            return kl(v, i, end);
+        if (word == "K" && spells(v, i, end, "KL"))
+            return ++i, kl(v, i, end);
+        if (in(word, {"\\int", "\\sum"}))
+            return integral(v, i, end, nullptr, word == "\\sum");
+        if (word == "E" && spells(v, i, end, "ELBO")) {
+            i += 3;
+            return named(v, i, end, "\\text{ELBO}");
+        }
+        if (auto key = name_key(n))
+            return named(v, i, end, *key);
+        if (auto family = family_of(n)) {
+            if (i + 1 < end && bracket_at(v, i + 1, end) && v[i + 1]->kind != node_kind::group) {
+                ++i;
+                return density_arguments(*family, v, i, end);
+            }
+        }
+        if (auto var = variable_of(n)) {
+            ++i;
+            return var;
+        }
+        return fail(n);
+    }
+
+    note_state& state_;
+    const source_text& source_;
+    std::vector<diagnostic>& diagnostics_;
+};
+
+// A part of a row between relations, with the author's remarks taken out.
+struct link {
+    std::string relation; // canonical; "" for the first part of a row
+    const node* relation_node = nullptr;
+    const node* relation_base = nullptr;
+    std::vector<const node*> items;
+    std::string annotation;
+    source_position where;
+};
+
+inline bool is_math_word(const std::string& w) {
+    return in(w, {"log", "ln", "exp", "KL", "E", "d"}) || expression_reader::name_key([&] {
+               node t;
+               t.kind = node_kind::text;
+               t.name = w;
+               return t;
+           }());
+}
+
+inline void add_annotation(std::string& to, const std::string& text) {
+    if (text.empty())
+        return;
+    if (!to.empty())
+        to += "; ";
+    to += text;
+}
+
+// A remark as text: \text{..} gives its words, anything else its LaTeX.
+inline std::string remark_text(const std::vector<const node*>& items) {
+    std::string out;
+    for (const node* n : items) {
+        std::string piece = n->kind == node_kind::command && n->children.size() == 1 &&
+                                    n->children[0].kind == node_kind::text
+                                ? n->children[0].name
+                                : spelled(*n);
+        if (!out.empty() && !piece.empty() && piece[0] != ' ' && out.back() != ' ')
+            out += ' ';
+        out += piece;
+    }
+    while (!out.empty() && out.back() == ' ')
+        out.pop_back();
+    while (!out.empty() && out.front() == ' ')
+        out.erase(out.begin());
+    return out;
+}
+
+inline bool is_remark(const node& n) {
+    return n.kind == node_kind::command && n.children.size() == 1 &&
+           n.children[0].kind == node_kind::text && !is_math_word(word_of(n));
+}
+
+inline std::vector<link> links_of(const row& r) {
+    std::vector<link> links(1);
+    links[0].where = r.where;
+    for (const auto& cell : r.cells)
+        for (const auto& item : cell.children) {
+            if (const node* rel = as_relation(item)) {
+                link next;
+                next.relation = rel->name;
+                next.relation_node = &item;
+                next.relation_base = rel;
+                next.where = item.where;
+                // \stackrel{\text{Jensen}}{\geq}: the remark over the relation.
+                if (&item != rel && !item.children.empty()) {
+                    std::string said = word_of(item.children[0]);
+                    add_annotation(next.annotation,
+                                   said.empty() ? remark_text(items_of(item.children[0].children))
+                                                : said);
+                }
+                links.push_back(std::move(next));
+                continue;
+            }
+            if (item.kind == node_kind::spacing)
+                continue;
+            if (links.back().items.empty() && links.size() == 1)
+                links.back().where = item.where;
+            links.back().items.push_back(&item);
+        }
+    for (auto& l : links) {
+        // \because and what follows is the author's reason.
+        for (std::size_t k = 0; k < l.items.size(); ++k)
+            if (is_symbol(*l.items[k], {"\\because", "\\therefore"})) {
+                add_annotation(l.annotation,
+                               remark_text({l.items.begin() + static_cast<std::ptrdiff_t>(k + 1),
+                                            l.items.end()}));
+                l.items.resize(k);
+                break;
+            }
+        // Trailing remarks (\quad \text{by Jensen}), punctuation, and brackets left empty
+        // by a removed remark: (\text{Jensen}). A \text in the middle of the math stays, to
+        // be reported as not understood.
+        std::vector<const node*> trailing;
+        bool changed = true;
+        while (changed && !l.items.empty()) {
+            changed = false;
+            const node& last = *l.items.back();
+            if (is_symbol(last, {",", ".", ";"}) || is_remark(last)) {
+                if (is_remark(last))
+                    trailing.insert(trailing.begin(), &last);
+                l.items.pop_back();
+                changed = true;
+            } else if (l.items.size() >= 2 && closes(last) && last.kind == node_kind::symbol &&
+                       opens(*l.items[l.items.size() - 2])) {
+                l.items.resize(l.items.size() - 2);
+                changed = true;
+            } else if (last.kind == node_kind::delimited && !items_of(last.children).empty() &&
+                       [&] {
+                           for (const node* c : items_of(last.children))
+                               if (!is_remark(*c))
+                                   return false;
+                           return true;
+                       }()) {
+                auto inner = items_of(last.children);
+                trailing.insert(trailing.begin(), inner.begin(), inner.end());
+                l.items.pop_back();
+                changed = true;
+            }
+        }
+        add_annotation(l.annotation, remark_text(trailing));
+    }
+    return links;
+}
+
+inline std::vector<const row*> rows_in(const node& tree) {
+    const node* piece = &tree;
+    for (int depth = 0; depth < 8; ++depth) {
+        const auto& rs = rows_of(*piece);
+        if (rs.size() == 1 && rs[0].cells.size() == 1) {
+            auto only = items_of(rs[0].cells[0].children);
+            if (only.size() == 1 && only[0]->kind == node_kind::environment) {
+                piece = only[0];
+                continue;
+            }
+        }
+        std::vector<const row*> out;
+        for (const auto& r : rs)
+            out.push_back(&r);
+        return out;
+    }
+    return {};
+}
+
+inline bool mentions(const node& n, const symbol_table& symbols, const meaning_context& context) {
+    if (n.kind == node_kind::symbol) {
+        auto key = symbols.variable_key(n.name);
+        if (key && contains(context.observed, *key))
+            return true;
+    }
+    auto any = [&](const std::vector<node>& ns) {
+        for (const auto& c : ns)
+            if (mentions(c, symbols, context))
+                return true;
+        return false;
+    };
+    if (any(n.children) || any(n.subscript) || any(n.superscript))
+        return true;
+    for (const auto& r : n.rows)
+        if (any(r.cells))
+            return true;
+    return false;
+}
+
+inline std::string trimmed_step_text(std::string s) {
+    auto strip_end = [&](std::string_view suffix) {
+        if (s.size() >= suffix.size() &&
+            s.compare(s.size() - suffix.size(), suffix.size(), suffix.data(), suffix.size()) == 0) {
+            s.resize(s.size() - suffix.size());
+            return true;
+        }
+        return false;
+    };
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) {
+            s.pop_back();
+            changed = true;
+        }
+        changed |= strip_end("\\\\") || strip_end("&");
+        auto end_env = s.rfind("\\end{");
+        if (end_env != std::string::npos && s.back() == '}' &&
+            s.find('}', end_env) == s.size() - 1) {
+            s.resize(end_env);
+            changed = true;
+        }
+    }
+    return s;
+}
+
+} // namespace meaning_detail
+
+// Reads every display row of a note into chains of steps.
+inline note_meaning understand_note(const note& n, const meaning_context& context = {}) {
+    using namespace meaning_detail;
+    note_meaning out;
+    note_state state{symbol_table(context), false, {}};
+    for (const auto& block : n.math)
+        if (mentions(block.tree, state.symbols, context)) {
+            state.observed_in_note = true;
+            break;
+        }
+
+    // Definitions first, so that a name used before its definition still carries it:
+    // := and \equiv anywhere, then = where the left side is the name alone.
+    std::vector<diagnostic> ignored;
+    for (int pass = 0; pass < 2; ++pass)
+        for (const auto& block : n.math)
+            for (const row* r : rows_in(block.tree)) {
+                auto links = links_of(*r);
+                // The name alone, or with what it depends on: \mathcal{L}(\theta, \phi) :=
+                if (links.size() < 2 || links[0].items.empty() ||
+                    (links[0].items.size() > 1 &&
+                     !(links[0].items.size() >= 3 && is_symbol(*links[0].items[1], {"("}) &&
+                       is_symbol(*links[0].items.back(), {")"})) &&
+                     !(links[0].items.size() == 2 &&
+                       links[0].items[1]->kind == node_kind::delimited)))
+                    continue;
+                auto key = expression_reader::name_key(*links[0].items[0]);
+                bool defining =
+                    pass == 0 ? in(links[1].relation, {":=", "\\equiv"}) : links[1].relation == "=";
+                if (!key || !defining || state.definitions.count(*key))
+                    continue;
+                expression_reader reader(state, n.source_of(block), ignored);
+                if (auto t = reader.read(links[1].items))
+                    state.definitions.emplace(*key, std::move(*t));
+            }
+
+    // Chains are built in place in out.chains; `current` is the one rows add to. A display
+    // block that begins with a relation continues the latest chain whose last term was
+    // understood, so an aside between two steps (a general statement of Jensen's
+    // inequality in its own block) does not cut the derivation it interrupts.
+    std::optional<std::size_t> current, resumable;
+    auto start_chain = [&](source_position where, std::optional<sym::term> start) {
+        out.chains.emplace_back();
+        out.chains.back().where = where;
+        out.chains.back().start = std::move(start);
+        current = out.chains.size() - 1;
+    };
+    auto last_understood = [&](const chain& c) {
+        return c.steps.empty() ? c.start.has_value() : c.steps.back().next.has_value();
+    };
+    for (const auto& block : n.math) {
+        if (block.piece.style != math_style::display)
+            continue;
+        const source_text& source = n.source_of(block);
+        expression_reader reader(state, source, out.diagnostics);
+        auto rows = rows_in(block.tree);
+        bool first_row = true;
+        for (std::size_t k = 0; k < rows.size(); ++k) {
+            const row& r = *rows[k];
+            if (r.empty())
+                continue;
+            ++out.display_rows;
+            auto links = links_of(r);
+            bool continues = links[0].items.empty() && links.size() > 1;
+            if (first_row && continues)
+                current = resumable;
+            first_row = false;
+            std::size_t row_end = k + 1 < rows.size()
+                                      ? offset_of(source, rows[k + 1]->where)
+                                      : block.piece.offset + block.piece.latex.size();
+            bool row_understood = true;
+            if (!continues) {
+                auto start = reader.read(links[0].items);
+                row_understood = start.has_value();
+                start_chain(links[0].where, std::move(start));
+            } else if (!current) {
+                start_chain(links[1].where, std::nullopt);
+            }
+            for (std::size_t l = 1; l < links.size(); ++l) {
+                const link& part = links[l];
+                auto term = reader.read(part.items);
+                if (part.items.empty()) {
+                    const node& at = part.relation_base ? *part.relation_base : r.cells[0];
+                    out.diagnostics.push_back(make_diagnostic(
+                        source, part.where, spelled(at),
+                        "not understood: " + shown_construct(spelled(at)) + " at line " +
+                            std::to_string(part.where.line) + ", column " +
+                            std::to_string(part.where.column) + " (nothing after the relation)"));
+                }
+                chain* c = &out.chains[*current];
+                if (part.relation == ":=" || part.relation == "\\equiv" || part.relation == "=:") {
+                    // A definition, not a step: the chain goes on from the definiens.
+                    if (c->steps.empty() && c->start && c->start->is(sym::op::named)) {
+                        c->defines = c->start;
+                        c->start = term;
+                        c->where = part.where;
+                    } else {
+                        start_chain(part.where, term);
+                    }
+                    row_understood = row_understood && term.has_value();
+                    continue;
+                }
+                chain_step step;
+                step.file = source.name();
+                step.where = part.where;
+                step.annotation = part.annotation;
+                if (l == links.size() - 1)
+                    add_annotation(step.annotation, r.tag);
+                std::size_t from = offset_of(source, part.where);
+                std::size_t to =
+                    l + 1 < links.size() ? offset_of(source, links[l + 1].where) : row_end;
+                if (to > from && to <= source.text().size())
+                    step.latex = trimmed_step_text(source.text().substr(from, to - from));
+                bool known = true;
+                if (part.relation == "=")
+                    step.relation = sym::relation::eq;
+                else if (part.relation == ">=")
+                    step.relation = sym::relation::ge;
+                else if (part.relation == "<=")
+                    step.relation = sym::relation::le;
+                else if (part.relation == "\\approx")
+                    step.approximation = true;
+                else {
+                    known = false;
+                    const node& at = part.relation_base ? *part.relation_base : r.cells[0];
+                    std::string construct = spelled(at);
+                    out.diagnostics.push_back(make_diagnostic(
+                        source, at.where, construct,
+                        "not understood: " + shown_construct(construct) + " at line " +
+                            std::to_string(at.where.line) + ", column " +
+                            std::to_string(at.where.column) + " (a relation that is not a step)"));
+                }
+                bool previous = last_understood(*c);
+                step.understood = known && term.has_value() && previous;
+                step.next = std::move(term);
+                row_understood = row_understood && known && step.next.has_value();
+                ++out.steps;
+                out.understood_steps += step.understood;
+                c->steps.push_back(std::move(step));
+            }
+            out.understood_rows += row_understood;
+        }
+        if (current && last_understood(out.chains[*current]))
+            resumable = current;
+        current.reset();
+    }
+    // A row with no relation that nothing continued is not a derivation.
+    std::vector<chain> kept;
+    for (auto& c : out.chains)
+        if (!c.steps.empty())
+            kept.push_back(std::move(c));
+    out.chains = std::move(kept);
+    return out;
+}
+
+// The term a piece of LaTeX means, for tests and for single expressions given on the
+// command line. `problems` receives what was not understood.
+inline std::optional<sym::term> understand_expression(std::string_view latex,
+                                                      std::vector<diagnostic>& problems,
+                                                      const meaning_context& context = {}) {
+    using namespace meaning_detail;
+    note n = read_note("expression.md", "$$" + std::string(latex) + "$$");
+    problems.insert(problems.end(), n.diagnostics.begin(), n.diagnostics.end());
+    if (n.math.empty())
+        return std::nullopt;
+    note_state state{
+        symbol_table(context), mentions(n.math[0].tree, symbol_table(context), context), {}};
+    auto rows = rows_in(n.math[0].tree);
+    if (rows.size() != 1)
+        return std::nullopt;
+    auto links = links_of(*rows[0]);
+    if (links.size() != 1)
+        return std::nullopt;
+    expression_reader reader(state, n.source_of(n.math[0]), problems);
+    return reader.read(links[0].items);
+}
+
+} // namespace elbocheck::read

@@ -1,0 +1,288 @@
+// The meaning layer: LaTeX as people write it mapped onto sym::term, display rows read as
+// chains of steps with positions, and what is not understood reported with its place.
+#include "elbocheck/read/meaning.hpp"
+
+#include "elbocheck/sym/expression.hpp"
+#include "elbocheck/sym/order.hpp"
+#include "elbocheck/sym/symbols.hpp"
+#include "read_support.hpp"
+
+#include <string>
+#include <vector>
+
+using namespace elbocheck;
+using namespace elbocheck::sym;
+using namespace elbocheck::sym::symbols;
+using read::understand_expression;
+using read_support::positions;
+
+namespace {
+
+std::optional<term> meaning_of(const std::string& latex, std::vector<read::diagnostic>& problems,
+                               const read::meaning_context& context = {}) {
+    return understand_expression(latex, problems, context);
+}
+
+// The term the LaTeX means is `expected`, and nothing was reported on the way.
+void check_means(const std::string& latex, const term& expected) {
+    INFO(latex);
+    std::vector<read::diagnostic> problems;
+    auto t = meaning_of(latex, problems);
+    for (const auto& d : problems)
+        UNSCOPED_INFO(d.to_string());
+    REQUIRE(t.has_value());
+    CHECK(same(*t, expected));
+    CHECK(problems.empty());
+}
+
+read::note_meaning understand(const std::string& markdown) {
+    return read::understand_note(read::read_note("t.md", markdown));
+}
+
+} // namespace
+
+TEST_CASE("logarithms however they are spelled", "[read][meaning]") {
+    const term expected = lower(log(p(x)));
+    for (const char* latex : {R"(\log p(x))", R"(\ln p(x))", R"(log p(x))", R"(\text{log} p(x))",
+                              R"(\operatorname{log} p(x))", R"(\mathrm{log}\, p(x))",
+                              R"(\log(p(x)))", R"(\log\left(p(x)\right))"})
+        check_means(latex, expected);
+    check_means(R"(\log \frac{p(x, z)}{q(z|x)})", lower(log(p(x, z) / q(z | x))));
+    check_means(R"(\log p(x|z) + \log p(z) - \log q(z|x))",
+                lower(log(p(x | z)) + log(p(z)) - log(q(z | x))));
+}
+
+TEST_CASE("expectations: subscripts, samplers, fonts and brackets", "[read][meaning]") {
+    const term expected = lower(E(z, q(z | x))[log(p(x, z) / q(z | x))]);
+    for (
+        const char* latex : {
+            R"(\mathbb{E}_{q(z|x)}\left[\log \frac{p(x, z)}{q(z|x)}\right])",
+            R"(\mathbb{E}_{z \sim q}[\log \frac{p(x, z)}{q(z \mid x)}])",
+            R"(E_{z\sim q_\phi}[\log \frac{p(x, z)}{q(z \vert x)}])",
+            R"(\mathbb E_q \log \frac{p(x, z)}{q(z|x)})",
+            R"(\mathbb{E_{q}}\big[\log \frac{p(x, z)}{q(z|x)}\big])",
+            R"(\mathop{\mathbb{E}}_{q_\phi(z|x)} \Big( \log \frac{p_\theta(x, z)}{q_\phi(z|x)} \Big))",
+            R"(\mathbb{E}_{z \sim q_{\phi}(z|x)} \left( \log \frac{p(x, z)}{q(z|x)} \right))",
+        })
+        check_means(latex, expected);
+    // Without x anywhere, a bare guide is a density of z alone.
+    check_means(R"(\mathbb{E}_{q}[\log q(z)])", lower(E(z, q(z))[log(q(z))]));
+}
+
+TEST_CASE("integrals and latent sums", "[read][meaning]") {
+    const term expected = lower(integral(z, p(x, z)));
+    for (const char* latex :
+         {R"(\int p(x, z) dz)", R"(\int p(x, z) \, dz)", R"(\int p(x, z) \mathrm{d}z)",
+          R"(\int dz\, p(x, z))", R"(\int_z p(x, z))", R"(\sum_z p(x, z))", R"(\sum_{z} p(x,z))"})
+        check_means(latex, expected);
+    check_means(R"(\int p(x|z) p(z) \,dz)", lower(integral(z, p(x | z) * p(z))));
+    check_means(R"(\log \int q(z|x) \frac{p(x, z)}{q(z|x)} dz)",
+                lower(log(integral(z, q(z | x) * (p(x, z) / q(z | x))))));
+    // No differential: kept for the checker to flag.
+    check_means(R"(\int q(z|x) \log p(x))",
+                lower(integral_without_differential(q(z | x) * log(p(x)))));
+}
+
+TEST_CASE("fractions, products, signs, powers and exponentials", "[read][meaning]") {
+    check_means(R"(\frac{p(x|z) p(z)}{p(x)})", lower(p(x | z) * p(z) / p(x)));
+    for (const char* latex : {R"(\dfrac{p(x, z)}{q(z|x)})", R"(\tfrac{p(x, z)}{q(z|x)})",
+                              R"(\cfrac{p(x, z)}{q(z|x)})", R"(p(x, z) / q(z|x))"})
+        check_means(latex, lower(p(x, z) / q(z | x)));
+    for (const char* latex : {R"(p(x|z) \cdot p(z))", R"(p(x|z) \times p(z))", R"(p(x|z)p(z))"})
+        check_means(latex, lower(p(x | z) * p(z)));
+    check_means(R"(-\log q(z|x) + 2 \cdot 3 / p(x))",
+                lower(-log(q(z | x)) + num<2> * num<3> / p(x)));
+    check_means(R"(\log p(x) - (\log p(z) + 1))", lower(log(p(x)) - (log(p(z)) + num<1>)));
+    check_means(R"(p(x)^{-1})", make_power(lower(p(x)), -1));
+    check_means(R"(q(z|x)^2)", make_power(lower(q(z | x)), 2));
+    check_means(R"(e^{\log p(x)})", lower(exp(log(p(x)))));
+    check_means(R"(\exp(\log p(x)))", lower(exp(log(p(x)))));
+    check_means(R"(0.5)", make_number({1, 2}));
+}
+
+TEST_CASE("densities: conditioning bars, parameters, fonts and capitals", "[read][meaning]") {
+    for (const char* latex :
+         {R"(p(x|z))", R"(p(x \mid z))", R"(p(x \vert z))", R"(p_\theta(x|z))",
+          R"(p_{\Theta}(X|Z))", R"(P(X|Z))", R"(p(\mathbf{x} | \boldsymbol{z}))",
+          R"(p(\pmb x|\pmb z))", R"(p\left(x \middle| z\right))", R"(p(x | z; \theta))"})
+        check_means(latex, lower(p(x | z)));
+    check_means(R"(p(x, z; \theta))", lower(p(x, z)));
+    check_means(R"(q_\phi(z))", lower(q(z)));
+    // z_1, z^{(2)} are the independent draws of symbols.hpp; another index is a new latent.
+    std::vector<read::diagnostic> problems;
+    auto draws = meaning_of(R"(q(z_1|x) q(z^{(2)}|x) p(z_3))", problems);
+    REQUIRE(draws);
+    CHECK(same(draws->kids[0], lower(q(z_1 | x) * q(z_2 | x))));
+    CHECK(draws->kids[1].kids[0].id == 100);
+    // Roles are settable: y observed, h latent take the ids of x and z.
+    read::meaning_context renamed;
+    renamed.observed = {"y"};
+    renamed.latent = {"h"};
+    auto other = meaning_of(R"(\mathbb{E}_{q}[\log p(y|h)])", problems, renamed);
+    REQUIRE(other);
+    CHECK(same(*other, lower(E(z, q(z | x))[log(p(x | z))])));
+    CHECK(problems.empty());
+}
+
+TEST_CASE("KL divergences in their many spellings", "[read][meaning]") {
+    const term expected = lower(KL(q(z | x), p(z)));
+    for (const char* latex :
+         {R"(D_{KL}(q(z|x)\|p(z)))", R"(D_{\mathrm{KL}}[q(z|x)||p(z)])",
+          R"(\mathrm{KL}(q(z|x) \parallel p(z)))",
+          R"(\mathcal{D}_{KL}(q_\phi(z|x) \lVert p_\theta(z)))",
+          R"(\mathbb{D}_{KL}\left(q(z|x) \Vert p(z)\right))", R"(KL(q(z \mid x) \| p(z)))"})
+        check_means(latex, expected);
+    // Bare letters: q is the guide of z given x, p the density over the same variables.
+    check_means(R"(D_{KL}(q\|p) + \log p(x))", lower(KL(q(z | x), p(z | x)) + log(p(x))));
+}
+
+TEST_CASE("named quantities and their definitions", "[read][meaning]") {
+    for (const char* latex : {R"(\text{ELBO})", R"(\mathrm{ELBO}(q))", R"(\mathcal{L})",
+                              R"(\mathcal{L}(\theta,\phi))", R"(\operatorname{ELBO})"}) {
+        INFO(latex);
+        std::vector<read::diagnostic> problems;
+        auto t = meaning_of(latex, problems);
+        REQUIRE(t);
+        CHECK(t->is(op::named));
+        CHECK(t->kids.empty());
+        CHECK(t->id >= 100);
+    }
+    auto m = understand("$$\\mathcal{L}(\\theta, \\phi) := \\mathbb{E}_{q(z|x)}[\\log p(x, z) "
+                        "- \\log q(z|x)]$$\n\nso\n\n$$\\log p(x) \\geq \\mathcal{L}$$\n");
+    REQUIRE(m.chains.size() == 1);
+    REQUIRE(m.chains[0].steps.size() == 1);
+    const auto& bound = *m.chains[0].steps[0].next;
+    REQUIRE(bound.is(op::named));
+    REQUIRE(bound.kids.size() == 1);
+    CHECK(same(bound.kids[0], lower(E(z, q(z | x))[log(p(x, z)) - log(q(z | x))])));
+    // := is a definition: the chain starts at what defines the name.
+    auto d = understand("$$\\text{ELBO} \\coloneqq \\mathbb{E}_q[\\log p(x, z)] + "
+                        "\\mathbb{E}_q[-\\log q(z|x)] = \\mathbb{E}_q[\\log p(x, z) - "
+                        "\\log q(z|x)]$$");
+    REQUIRE(d.chains.size() == 1);
+    REQUIRE(d.chains[0].defines);
+    CHECK(d.chains[0].defines->is(op::named));
+    CHECK(d.chains[0].steps.size() == 1);
+    CHECK(same(*d.chains[0].start,
+               lower(E(z, q(z | x))[log(p(x, z))] + E(z, q(z | x))[-log(q(z | x))])));
+}
+
+TEST_CASE("chains: rows, continued rows and continued blocks, with positions", "[read][meaning]") {
+    auto m = understand("Text.\n"
+                        "$$\\begin{align}\n"
+                        "\\log p(x) &= \\log \\int p(x, z)\\,dz \\\\\n"
+                        "&\\geq \\mathbb{E}_{q(z|x)}\\left[\\log \\frac{p(x, z)}{q(z|x)}\\right]"
+                        " \\tag{J}\n"
+                        "\\end{align}$$\n"
+                        "An aside:\n"
+                        "$$\\log \\mathbb{E}[X] \\geq \\mathbb{E}[\\log X]$$\n"
+                        "and on:\n"
+                        "$$= \\mathbb{E}_{q(z|x)}[\\log p(x, z) - \\log q(z|x)] \\quad "
+                        "\\text{(log of a ratio)}$$\n"
+                        "$$p(x) \\stackrel{\\text{Bayes}}{=} \\frac{p(x|z)p(z)}{p(z|x)}$$\n");
+    CHECK(m.display_rows == 5);
+    CHECK(m.understood_rows == 4);
+    REQUIRE(m.chains.size() == 3);
+    const auto& main = m.chains[0];
+    CHECK(same(*main.start, lower(log(p(x)))));
+    REQUIRE(main.steps.size() == 3);
+    CHECK(main.steps[0].relation == relation::eq);
+    CHECK(positions(main.steps[0].where) == "3:12");
+    CHECK(main.steps[0].file == "t.md");
+    CHECK(main.steps[0].latex == "= \\log \\int p(x, z)\\,dz");
+    CHECK(same(*main.steps[0].next, lower(log(integral(z, p(x, z))))));
+    CHECK(main.steps[1].relation == relation::ge);
+    CHECK(positions(main.steps[1].where) == "4:2");
+    CHECK(main.steps[1].annotation == "(J)");
+    CHECK(same(*main.steps[1].next, lower(E(z, q(z | x))[log(p(x, z) / q(z | x))])));
+    // The aside is not understood, and the block after it continues the derivation.
+    CHECK(positions(main.steps[2].where) == "9:3");
+    CHECK(main.steps[2].annotation == "(log of a ratio)");
+    CHECK(main.steps[2].understood);
+    CHECK(same(*main.steps[2].next, lower(E(z, q(z | x))[log(p(x, z)) - log(q(z | x))])));
+    CHECK_FALSE(m.chains[1].steps[0].understood);
+    const auto& bayes = m.chains[2];
+    REQUIRE(bayes.steps.size() == 1);
+    CHECK(bayes.steps[0].annotation == "Bayes");
+    CHECK(positions(bayes.steps[0].where) == "10:8");
+    CHECK(same(*bayes.steps[0].next, lower(p(x | z) * p(z) / p(z | x))));
+}
+
+TEST_CASE("approximations are kept and flagged; a lone identity is one step", "[read][meaning]") {
+    auto m = understand("$$\\log p(x) \\approx \\log p(x|z) \\le 0$$\n\n$$p(x) = p(x)$$");
+    REQUIRE(m.chains.size() == 2);
+    REQUIRE(m.chains[0].steps.size() == 2);
+    CHECK(m.chains[0].steps[0].approximation);
+    CHECK_FALSE(m.chains[0].steps[1].approximation);
+    CHECK(m.chains[0].steps[1].relation == relation::le);
+    CHECK(m.chains[1].steps.size() == 1);
+}
+
+TEST_CASE("what is not understood is named with its line and column", "[read][meaning]") {
+    auto m = understand("Intro.\n\n$$\n\\log p(x) = \\nabla_\\theta \\log p(x)\n$$\n");
+    REQUIRE(m.chains.size() == 1);
+    CHECK_FALSE(m.chains[0].steps[0].next.has_value());
+    CHECK_FALSE(m.chains[0].steps[0].understood);
+    REQUIRE(m.diagnostics.size() == 1);
+    CHECK(m.diagnostics[0].message == "not understood: \\nabla_\\theta at line 4, column 13");
+    CHECK(positions(m.diagnostics[0].where) == "4:13");
+    std::vector<read::diagnostic> problems;
+    for (const char* latex :
+         {R"(\mathbb{E}[\log p(x)])", R"(p(w))", R"(\log)", R"(p)",
+          R"(\int_{-\infty}^{\infty} p(x, z) dz)", R"(\text{evidence} - \log p(x))",
+          R"(p(x)^{1/2})", R"(\sum_{i=1}^K p(x, z_i))", R"(\mathcal{N}(0, I))",
+          R"(\log p(x) + )"}) {
+        INFO(latex);
+        problems.clear();
+        CHECK_FALSE(meaning_of(latex, problems));
+        REQUIRE_FALSE(problems.empty());
+        CHECK(problems.back().message.starts_with("not understood: "));
+    }
+}
+
+TEST_CASE("the seed notes read end to end", "[read][meaning][seeds]") {
+    auto files = read_support::seed_files();
+    if (files.size() != 5) {
+        WARN("seed notes not found in " << read_support::seeds_dir() << "; skipped");
+        return;
+    }
+    // Counted by reading each note. Not understood: in 001 "\text{evidence} - \text{ELBO}";
+    // in 002 Jensen's inequality written for a generic X (\mathbb{E} with no distribution)
+    // and the sampling line "z \sim p(z) = \mathcal{N}(0, I) \Rightarrow x \sim ...".
+    struct counts {
+        std::size_t rows, understood_rows, steps, understood_steps, chains;
+    };
+    const counts expected[5] = {
+        {10, 10, 10, 10, 4}, {17, 16, 16, 15, 3},  {12, 10, 15, 10, 5},
+        {8, 8, 9, 9, 8},     {14, 14, 10, 10, 10},
+    };
+    for (std::size_t k = 0; k < files.size(); ++k) {
+        INFO(files[k]);
+        auto m = read::understand_note(
+            read::read_note(files[k].string(), read_support::slurp(files[k])));
+        CHECK(m.display_rows == expected[k].rows);
+        CHECK(m.understood_rows == expected[k].understood_rows);
+        CHECK(m.steps == expected[k].steps);
+        CHECK(m.understood_steps == expected[k].understood_steps);
+        CHECK(m.chains.size() == expected[k].chains);
+    }
+    // The first note's align*: seven steps, the second an integral without its dz.
+    auto first = read::understand_note(read::read_note("0.md", read_support::slurp(files[0])));
+    REQUIRE(first.chains.size() == 4);
+    const auto& align = first.chains[3];
+    REQUIRE(align.steps.size() == 7);
+    CHECK(
+        same(align.steps[1].next->kids[0], lower(integral_without_differential(q(z | x))).kids[0]));
+    CHECK(same(*align.steps[1].next, lower(integral_without_differential(q(z | x) * log(p(x))))));
+    CHECK(same(*align.steps[5].next,
+               lower(E(z, q(z | x))[log(p(x, z) / q(z | x))] + KL(q(z | x), p(z | x)))));
+    CHECK(align.steps[6].relation == relation::ge);
+    CHECK(positions(align.steps[6].where) == "12:556");
+    // The third note's derivation runs through seven blocks and past the Jensen aside.
+    auto third = read::understand_note(read::read_note("2.md", read_support::slurp(files[2])));
+    REQUIRE(third.chains.size() >= 2);
+    CHECK(third.chains[1].steps.size() == 8);
+    CHECK(positions(third.chains[1].steps[4].where) == "117:1");
+    CHECK(same(*third.chains[1].steps.back().next,
+               lower(E(z, q(z | x))[log(p(x | z))] - KL(q(z | x), p(z)))));
+}

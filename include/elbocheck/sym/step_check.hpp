@@ -579,9 +579,15 @@ constexpr term replaced_at(const term& t, std::span<const std::uint32_t> path, c
 
 } // namespace detail
 
+// Whether every cited rule must have something to do in the step (an author's citation), or
+// the rules are a pool the step may draw on (the rule search of rule_search.hpp).
+enum class citation_policy : std::uint8_t { every_rule_used, rules_are_a_pool };
+
 constexpr step_verdict check_step(const term& before, relation claimed, const term& after,
                                   std::span<const rule_id> rules,
-                                  std::span<const lemma_data> lemmas = {}) {
+                                  std::span<const lemma_data> lemmas = {},
+                                  citation_policy policy = citation_policy::every_rule_used) {
+    const bool every_rule_used = policy == citation_policy::every_rule_used;
     if (form_report form = check_form(before); !form.ok())
         return {step_status::ill_formed, step_reason::ill_formed, claimed, rule_id::rearrangement,
                 form};
@@ -603,7 +609,7 @@ constexpr step_verdict check_step(const term& before, relation claimed, const te
     };
     auto succeed = [&](relation derived, const detail::cited_rules& used) {
         std::size_t idle = 0;
-        if (!used.all_relevant(idle))
+        if (every_rule_used && !used.all_relevant(idle))
             return step_verdict{step_status::unjustified,
                                 step_reason::rule_does_not_apply,
                                 derived,
@@ -624,7 +630,7 @@ constexpr step_verdict check_step(const term& before, relation claimed, const te
         if (!same(lhs, rhs)) {
             // A cited rule that never applied is the more useful thing to say.
             std::size_t idle = 0;
-            if (!cited.all_fired(idle))
+            if (every_rule_used && !cited.all_fired(idle))
                 return fail(step_reason::rule_does_not_apply, relation::eq, cited.items[idle].rule);
             return fail(step_reason::sides_differ, relation::eq, first_cited);
         }

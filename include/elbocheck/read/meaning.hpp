@@ -7,6 +7,7 @@
 // optional); the rest of the note is still read.
 
 #include "elbocheck/read/note_reader.hpp"
+#include "elbocheck/sym/order.hpp"
 #include "elbocheck/sym/relation.hpp"
 #include "elbocheck/sym/term.hpp"
 
@@ -347,9 +348,26 @@ class symbol_table {
 
 // The state one note shares across its expressions.
 struct note_state {
+    explicit note_state(const meaning_context& context)
+        : symbols(context) {}
+
     symbol_table symbols;
     bool observed_in_note = false;
     std::map<std::string, sym::term> definitions; // by name key
+    // How the note itself writes its guide (q(z) or q(z|x)), counted while observing, so
+    // that a bare q under an expectation means what the note's explicit q's say.
+    bool observing = false;
+    std::vector<std::pair<sym::term, int>> guide_forms;
+    std::optional<sym::term> guide_form;
+
+    void settle_guide_form() {
+        const std::pair<sym::term, int>* best = nullptr;
+        for (const auto& f : guide_forms)
+            if (!best || f.second > best->second)
+                best = &f;
+        if (best)
+            guide_form = best->first;
+    }
 };
 
 // Reads one expression (a list of items of the layout tree) as a term.
@@ -379,9 +397,30 @@ class expression_reader {
         std::string w = word_of(n, &font);
         if (w.empty())
             return std::nullopt;
+        if (n.kind == node_kind::command && n.children.size() == 1 &&
+            n.children[0].kind == node_kind::text) {
+            // Words separated by spaces are prose, not a name.
+            std::string_view said = n.children[0].name;
+            while (!said.empty() && said.front() == ' ')
+                said.remove_prefix(1);
+            while (!said.empty() && said.back() == ' ')
+                said.remove_suffix(1);
+            if (said.find(' ') != std::string_view::npos)
+                return std::nullopt;
+        }
         if ((font == "mathcal" || font == "mathscr") && w.size() == 1 &&
             std::isupper(static_cast<unsigned char>(w[0])) && !in(w, {"D", "E", "N"}))
             return "\\" + font + "{" + w + "}";
+        // \text{evidence}, \mathrm{ELBO}: a word set in text is a quantity's name.
+        if (w.size() >= 2 &&
+            in(font, {"text", "textrm", "mathrm", "operatorname", "mbox", "textnormal", "textit",
+                      "mathit"}) &&
+            !in(w, {"log", "ln", "exp", "KL", "d"})) {
+            for (char c : w)
+                if (!std::isalpha(static_cast<unsigned char>(c)))
+                    return std::nullopt;
+            return "\\text{" + w + "}";
+        }
         if (w.size() >= 3 && w != "KL") {
             for (char c : w)
                 if (!std::isupper(static_cast<unsigned char>(c)))
@@ -599,8 +638,15 @@ class expression_reader {
         if (family.role != static_cast<std::uint8_t>(sym::family_role::guide))
             return fail(at, "a model density written without its arguments");
         std::vector<sym::term> given;
-        if (state_.observed_in_note)
+        if (state_.guide_form) {
+            const sym::term& form = *state_.guide_form;
+            for (std::size_t k = form.given; k < form.kids.size(); ++k)
+                given.push_back(form.kids[k]);
+            if (!over)
+                over = form.kids[0];
+        } else if (state_.observed_in_note) {
             given.push_back(state_.symbols.variable(state_.symbols.first_observed()));
+        }
         if (!over)
             over = state_.symbols.variable(state_.symbols.first_latent());
         return sym::make_density(family, {std::move(*over)}, std::move(given));
@@ -652,6 +698,19 @@ class expression_reader {
         }
         if (!parameters && !take())
             return std::nullopt;
+        if (state_.observing && family.role == static_cast<std::uint8_t>(sym::family_role::guide) &&
+            sampled.size() == 1 &&
+            sampled[0].role == static_cast<std::uint8_t>(sym::variable_role::latent)) {
+            sym::term form = sym::make_density(family, sampled, given);
+            bool counted = false;
+            for (auto& f : state_.guide_forms)
+                if (sym::compare(f.first, form) == 0) {
+                    ++f.second;
+                    counted = true;
+                }
+            if (!counted)
+                state_.guide_forms.emplace_back(std::move(form), 1);
+        }
         return with_power(sym::make_density(family, std::move(sampled), std::move(given)),
                           *v[i - 1]);
     }
@@ -1103,13 +1162,11 @@ struct link {
     source_position where;
 };
 
-inline bool is_math_word(const std::string& w) {
-    return in(w, {"log", "ln", "exp", "KL", "E", "d"}) || expression_reader::name_key([&] {
-               node t;
-               t.kind = node_kind::text;
-               t.name = w;
-               return t;
-           }());
+// \text{..} in math: a function name (log), a named quantity (ELBO, evidence) or a remark.
+inline bool is_text_item(const node& n) {
+    return n.kind == node_kind::command && n.children.size() == 1 &&
+           n.children[0].kind == node_kind::text &&
+           !in(word_of(n), {"log", "ln", "exp", "KL", "E", "d"});
 }
 
 inline void add_annotation(std::string& to, const std::string& text) {
@@ -1139,9 +1196,13 @@ inline std::string remark_text(const std::vector<const node*>& items) {
     return out;
 }
 
+// Text that cannot be a quantity: words with spaces or punctuation.
 inline bool is_remark(const node& n) {
-    return n.kind == node_kind::command && n.children.size() == 1 &&
-           n.children[0].kind == node_kind::text && !is_math_word(word_of(n));
+    return is_text_item(n) && !expression_reader::name_key(n);
+}
+
+inline bool is_operator(const node& n) {
+    return is_symbol(n, {"+", "-", "\\cdot", "\\times", "/", "*"});
 }
 
 inline std::vector<link> links_of(const row& r) {
@@ -1189,19 +1250,31 @@ inline std::vector<link> links_of(const row& r) {
         while (changed && !l.items.empty()) {
             changed = false;
             const node& last = *l.items.back();
-            if (is_symbol(last, {",", ".", ";"}) || is_remark(last)) {
-                if (is_remark(last))
-                    trailing.insert(trailing.begin(), &last);
+            std::size_t size = l.items.size();
+            // A text after math that it is not an operand of (\quad \text{by Jensen}).
+            bool trailing_text = is_text_item(last) && size >= 2 &&
+                                 !is_operator(*l.items[size - 2]) &&
+                                 !l.items[size - 2]->is_relation();
+            if (is_symbol(last, {",", ".", ";"})) {
                 l.items.pop_back();
                 changed = true;
-            } else if (l.items.size() >= 2 && closes(last) && last.kind == node_kind::symbol &&
-                       opens(*l.items[l.items.size() - 2])) {
-                l.items.resize(l.items.size() - 2);
+            } else if (is_remark(last) || trailing_text) {
+                trailing.insert(trailing.begin(), &last);
+                l.items.pop_back();
                 changed = true;
-            } else if (last.kind == node_kind::delimited && !items_of(last.children).empty() &&
-                       [&] {
+            } else if (size >= 3 && closes(last) && last.kind == node_kind::symbol &&
+                       is_text_item(*l.items[size - 2]) && opens(*l.items[size - 3])) {
+                trailing.insert(trailing.begin(), l.items[size - 2]);
+                l.items.resize(size - 3);
+                changed = true;
+            } else if (size >= 2 && closes(last) && last.kind == node_kind::symbol &&
+                       opens(*l.items[size - 2])) {
+                l.items.resize(size - 2);
+                changed = true;
+            } else if (size >= 2 && last.kind == node_kind::delimited &&
+                       !items_of(last.children).empty() && [&] {
                            for (const node* c : items_of(last.children))
-                               if (!is_remark(*c))
+                               if (!is_text_item(*c))
                                    return false;
                            return true;
                        }()) {
@@ -1288,16 +1361,28 @@ inline std::string trimmed_step_text(std::string s) {
 inline note_meaning understand_note(const note& n, const meaning_context& context = {}) {
     using namespace meaning_detail;
     note_meaning out;
-    note_state state{symbol_table(context), false, {}};
+    note_state state(context);
     for (const auto& block : n.math)
         if (mentions(block.tree, state.symbols, context)) {
             state.observed_in_note = true;
             break;
         }
 
+    // How the note writes its guide, from every piece of math, before anything is read.
+    std::vector<diagnostic> ignored;
+    state.observing = true;
+    for (const auto& block : n.math) {
+        expression_reader reader(state, n.source_of(block), ignored);
+        for (const row* r : rows_in(block.tree))
+            for (const auto& part : links_of(*r))
+                reader.read(part.items);
+    }
+    state.observing = false;
+    state.settle_guide_form();
+    ignored.clear();
+
     // Definitions first, so that a name used before its definition still carries it:
     // := and \equiv anywhere, then = where the left side is the name alone.
-    std::vector<diagnostic> ignored;
     for (int pass = 0; pass < 2; ++pass)
         for (const auto& block : n.math)
             for (const row* r : rows_in(block.tree)) {
@@ -1449,8 +1534,8 @@ inline std::optional<sym::term> understand_expression(std::string_view latex,
     problems.insert(problems.end(), n.diagnostics.begin(), n.diagnostics.end());
     if (n.math.empty())
         return std::nullopt;
-    note_state state{
-        symbol_table(context), mentions(n.math[0].tree, symbol_table(context), context), {}};
+    note_state state(context);
+    state.observed_in_note = mentions(n.math[0].tree, state.symbols, context);
     auto rows = rows_in(n.math[0].tree);
     if (rows.size() != 1)
         return std::nullopt;

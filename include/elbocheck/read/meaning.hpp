@@ -36,6 +36,9 @@ struct chain_step {
     sym::relation relation = sym::relation::eq;
     bool approximation = false; // \approx: kept, not checked
     bool understood = false;    // false: `next` or the relation was not understood
+    // No relation was written: a display holding only an expression, right after a display
+    // whose chain it restates in a new form (notes that number their steps do this).
+    bool implicit = false;
     std::optional<sym::term> next;
     std::string file;
     source_position where; // of the relation
@@ -611,6 +614,13 @@ class expression_reader {
         return state_.symbols.variable(*key);
     }
 
+    static std::string remark_free_spelling(const std::vector<node>& script) {
+        std::string out;
+        for (const node* c : items_of(script))
+            out += spelled(*c);
+        return out;
+    }
+
     static node sequence_of(const std::vector<node>& children) {
         node s;
         s.kind = node_kind::sequence;
@@ -1069,6 +1079,11 @@ class expression_reader {
                 return kl(v, i, end);
             if (in(base_word, {"\\int", "\\sum"}) && !n.has_superscript)
                 return integral(v, i, end, n.has_subscript ? &n : nullptr, base_word == "\\sum");
+            // \int_{-\infty}^{\infty} f dz: over the whole line, as an unlimited integral is.
+            if (base_word == "\\int" && n.has_subscript && n.has_superscript &&
+                remark_free_spelling(n.subscript) == "-\\infty" &&
+                in(remark_free_spelling(n.superscript), {"\\infty", "+\\infty"}))
+                return integral(v, i, end, nullptr, false);
             if (base_word == "e" && n.has_superscript && !n.has_subscript) {
                 ++i;
                 auto power = group_contents(n.superscript, n);
@@ -1409,7 +1424,7 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
     // block that begins with a relation continues the latest chain whose last term was
     // understood, so an aside between two steps (a general statement of Jensen's
     // inequality in its own block) does not cut the derivation it interrupts.
-    std::optional<std::size_t> current, resumable;
+    std::optional<std::size_t> current, resumable, previous_block;
     auto start_chain = [&](source_position where, std::optional<sym::term> start) {
         out.chains.emplace_back();
         out.chains.back().where = where;
@@ -1435,6 +1450,27 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
             bool continues = links[0].items.empty() && links.size() > 1;
             if (first_row && continues)
                 current = resumable;
+            if (first_row && rows.size() == 1 && links.size() == 1 && previous_block) {
+                auto next = reader.read(links[0].items);
+                chain_step step;
+                step.implicit = true;
+                step.file = source.name();
+                step.where = links[0].where;
+                step.latex = trimmed_step_text(block.piece.latex);
+                while (!step.latex.empty() &&
+                       std::isspace(static_cast<unsigned char>(step.latex[0])))
+                    step.latex.erase(step.latex.begin());
+                step.annotation = links[0].annotation;
+                step.understood = next.has_value();
+                step.next = std::move(next);
+                ++out.steps;
+                out.understood_steps += step.understood;
+                out.understood_rows += step.understood;
+                current = previous_block;
+                out.chains[*current].steps.push_back(std::move(step));
+                first_row = false;
+                continue;
+            }
             first_row = false;
             std::size_t row_end = k + 1 < rows.size()
                                       ? offset_of(source, rows[k + 1]->where)
@@ -1513,6 +1549,7 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
         }
         if (current && last_understood(out.chains[*current]))
             resumable = current;
+        previous_block = current && last_understood(out.chains[*current]) ? current : std::nullopt;
         current.reset();
     }
     // A row with no relation that nothing continued is not a derivation.

@@ -317,3 +317,25 @@ TEST_CASE("the seed notes read end to end", "[read][meaning][seeds]") {
     CHECK(same(*third.chains[1].steps.back().next,
                lower(E(z, q(z | x))[log(p(x | z))] - KL(q(z | x), p(z)))));
 }
+
+TEST_CASE("cut and damaged notes are read without a crash", "[read][meaning][seeds]") {
+    auto files = read_support::seed_files();
+    for (const auto& f : read_support::fuzz_corpus_files())
+        files.push_back(f);
+    std::size_t chains = 0;
+    for (const auto& file : files) {
+        std::string text = read_support::slurp(file);
+        for (std::size_t cut = 0; cut < text.size(); cut += 61) {
+            // A prefix, and the note with one byte turned into a brace or a backslash.
+            auto prefix = read::understand_note(read::read_note("cut.md", text.substr(0, cut)));
+            std::string damaged = text;
+            damaged[cut] = "{}\\$&^_|"[cut % 8];
+            auto broken = read::understand_note(read::read_note("damaged.md", damaged));
+            chains += prefix.chains.size() + broken.chains.size();
+            for (const auto& c : broken.chains)
+                for (const auto& s : c.steps)
+                    CHECK(s.understood == (s.next.has_value() && s.understood));
+        }
+    }
+    CHECK((files.empty() || chains > 0));
+}

@@ -38,6 +38,10 @@ bool guide_is_posterior(const eval::model_binding& b) {
 TEST_CASE("the importance-weighted bound's steps are evaluated, by Monte Carlo where sampled",
           "[numeric][monte_carlo]") {
     std::size_t sampled_steps = 0;
+    std::size_t posterior_guides = 0;
+    for (const eval::model_binding& b : instances().bindings)
+        posterior_guides += guide_is_posterior(b);
+    REQUIRE(posterior_guides > 0);
     for (const sym::derivation_record& r : derivations::catalog()) {
         const std::string name(r.about.name);
         if (name.rfind("iwae", 0) != 0)
@@ -57,7 +61,10 @@ TEST_CASE("the importance-weighted bound's steps are evaluated, by Monte Carlo w
             if (n.by_monte_carlo) {
                 ++sampled_steps;
                 CHECK(n.samples == settings().samples);
-                CHECK(n.sampled_instances == instances().bindings.size());
+                // Sampled on every model, except where q is the posterior and the step's
+                // inner expectation is over the other draw: the weights are then the constant
+                // p(x), and the exact evaluator gives the value with no sampling.
+                CHECK(n.sampled_instances >= instances().bindings.size() - posterior_guides);
                 CHECK(n.max_standard_error > 0.0); // not constant on every model
                 CHECK(std::string(n.method()) == "monte-carlo");
             } else {

@@ -279,13 +279,15 @@ TEST_CASE("the seed notes read end to end", "[read][meaning][seeds]") {
     }
     // Counted by reading each note. Not understood: in 002 Jensen's inequality written for a
     // generic X (\mathbb{E} with no distribution) and the sampling line "z \sim p(z) =
-    // \mathcal{N}(0, I) \Rightarrow x \sim ...".
+    // \mathcal{N}(0, I) \Rightarrow x \sim ...". Blocks that write a chain's left side
+    // again join it (000's two forms of p(x), 003's successive forms of log p(x), 004's of
+    // the KL and the ELBO); 004's math set alone on its lines ($ ... $) is read as display.
     struct counts {
         std::size_t rows, understood_rows, steps, understood_steps, chains;
     };
     const counts expected[5] = {
-        {10, 10, 10, 10, 4}, {17, 17, 16, 16, 3},  {12, 10, 15, 10, 5},
-        {8, 8, 9, 9, 8},     {14, 14, 14, 14, 10},
+        {10, 10, 10, 10, 3}, {17, 17, 16, 16, 3}, {12, 10, 15, 10, 5},
+        {8, 8, 9, 9, 4},     {20, 20, 21, 21, 5},
     };
     for (std::size_t k = 0; k < files.size(); ++k) {
         INFO(files[k]);
@@ -299,8 +301,8 @@ TEST_CASE("the seed notes read end to end", "[read][meaning][seeds]") {
     }
     // The first note's align*: seven steps, the second an integral without its dz.
     auto first = read::understand_note(read::read_note("0.md", read_support::slurp(files[0])));
-    REQUIRE(first.chains.size() == 4);
-    const auto& align = first.chains[3];
+    REQUIRE(first.chains.size() == 3);
+    const auto& align = first.chains[2];
     REQUIRE(align.steps.size() == 7);
     CHECK(
         same(align.steps[1].next->kids[0], lower(integral_without_differential(q(z | x))).kids[0]));
@@ -338,4 +340,153 @@ TEST_CASE("cut and damaged notes are read without a crash", "[read][meaning][see
         }
     }
     CHECK((files.empty() || chains > 0));
+}
+
+TEST_CASE("math alone on its own lines is a display", "[read][meaning]") {
+    // $ on lines of its own and a list item holding only math are displays; math inside a
+    // sentence, or a list item that goes on in words, stays inline.
+    auto m = understand("Where $\\log p(x) = \\log p(x)$ holds, and\n"
+                        "- $\np(x) = p(x) $ is the evidence\n\n"
+                        "$$D_{KL}(q(z|x) \\| p(z|x)) = \\mathbb{E}_q[\\log "
+                        "\\frac{q(z|x)}{p(z|x)}]$$\n\n"
+                        "1. Split the log:\n"
+                        "$$\n\\mathbb{E}_q[\\log q(z|x)] - \\mathbb{E}_q[\\log p(z|x)]\n$$\n"
+                        "A reminder of Bayes' rule:\n"
+                        "$\np(z|x) = \\frac{p(x|z) p(z)}{p(x)}\n$\n\n"
+                        "2. Split the second term:\n"
+                        "$\n\\mathbb{E}_q[\\log q(z|x)] - \\mathbb{E}_q[\\log p(x|z) + \\log p(z) "
+                        "- \\log p(x)]\n$\n\n"
+                        "3. $\\mathbb{E}_q[\\log q(z|x)] - \\mathbb{E}_q[\\log p(x, z)] + \\log "
+                        "p(x)$\n");
+    CHECK(m.display_rows == 5);
+    CHECK(m.understood_rows == 5);
+    REQUIRE(m.chains.size() == 2);
+    const auto& main = m.chains[0];
+    REQUIRE(main.steps.size() == 4);
+    // Item 2 goes on from item 1, past the reminder in its own block.
+    CHECK(main.steps[2].implicit);
+    CHECK(positions(main.steps[2].where) == "18:1");
+    CHECK(same(*main.steps[2].next, lower(E(z, q(z | x))[log(q(z | x))] -
+                                          E(z, q(z | x))[log(p(x | z)) + log(p(z)) - log(p(x))])));
+    CHECK(main.steps[3].implicit);
+    CHECK(positions(main.steps[3].where) == "21:5");
+    CHECK(m.chains[1].steps.size() == 1);
+    CHECK(positions(m.chains[1].steps[0].where) == "13:8");
+}
+
+TEST_CASE("a block restating the left side of a chain of equalities continues it",
+          "[read][meaning]") {
+    auto m = understand("$$\\log p(x) = \\log \\int p(x, z) dz$$\n"
+                        "Multiply and divide by q:\n"
+                        "$$\\log p(x) = \\log \\int q(z|x) \\frac{p(x, z)}{q(z|x)} dz$$\n"
+                        "By Jensen:\n"
+                        "$$\\log p(x) \\geq \\mathbb{E}_{q(z|x)}[\\log \\frac{p(x, z)}{q(z|x)}]$$\n"
+                        "Another left side starts a new chain:\n"
+                        "$$\\log p(z) = \\log p(z)$$\n"
+                        "$$\\log p(x) \\geq \\log p(x)$$\n");
+    REQUIRE(m.chains.size() == 3);
+    const auto& main = m.chains[0];
+    REQUIRE(main.steps.size() == 3);
+    CHECK_FALSE(main.steps[0].restated);
+    CHECK(main.steps[1].restated);
+    CHECK(main.steps[1].understood);
+    CHECK(positions(main.steps[1].where) == "3:13");
+    CHECK(main.steps[2].restated);
+    CHECK(main.steps[2].relation == relation::ge);
+    CHECK(positions(main.steps[2].where) == "5:13");
+    // After a chain with >= the left side is no longer its last term: a new chain.
+    CHECK(same(*m.chains[1].start, lower(log(p(z)))));
+    CHECK(same(*m.chains[2].start, lower(log(p(x)))));
+    CHECK_FALSE(m.chains[2].steps[0].restated);
+}
+
+TEST_CASE("underbrace and overbrace labels are kept as claims", "[read][meaning]") {
+    auto m = understand(
+        "$$\\mathcal{L} := \\mathbb{E}_{q(z|x)}[\\log p(x, z) - \\log q(z|x)]$$\n\n"
+        "$$\\log p(x) = \\underbrace{\\mathcal{L}}_{\\text{ELBO}} + "
+        "\\underbrace{D_{KL}(q(z|x) \\| p(z|x))}_{\\geq 0} = "
+        "\\overbrace{\\mathbb{E}_{q(z|x)}[\\log p(x|z)]}^{\\text{reconstruction loss}} - "
+        "\\underbrace{D_{KL}(q(z|x) \\| p(z))}_{>=0} + \\underbrace{D_{KL}(q(z|x) \\| "
+        "p(z|x))}_{\\mathcal{L}}$$\n");
+    REQUIRE(m.chains.size() == 1);
+    REQUIRE(m.chains[0].steps.size() == 2);
+    const auto& first = m.chains[0].steps[0].labels;
+    REQUIRE(first.size() == 2);
+    CHECK(first[0].label == "ELBO");
+    REQUIRE(first[0].label_term);
+    CHECK(first[0].label_term->is(op::named));
+    CHECK_FALSE(first[0].nonnegative_claim);
+    CHECK(positions(first[0].where) == "3:15");
+    CHECK(first[1].nonnegative_claim);
+    CHECK(same(first[1].part, lower(KL(q(z | x), p(z | x)))));
+    const auto& second = m.chains[0].steps[1].labels;
+    REQUIRE(second.size() == 3);
+    CHECK(second[0].label == "reconstruction loss");
+    CHECK_FALSE(second[0].label_term);
+    CHECK(same(second[0].part, lower(E(z, q(z | x))[log(p(x | z))])));
+    CHECK(second[1].nonnegative_claim);
+    // A name the note defines: its meaning is the definition.
+    REQUIRE(second[2].label_term);
+    REQUIRE(second[2].label_term->kids.size() == 1);
+    CHECK(same(second[2].label_term->kids[0], lower(E(z, q(z | x))[log(p(x, z)) - log(q(z | x))])));
+    // A single word that names nothing the note defines is prose.
+    auto word = understand("$$\\log p(x) \\geq \\underbrace{\\log p(x|z)}_{\\text{fit}}$$");
+    REQUIRE(word.chains.size() == 1);
+    REQUIRE(word.chains[0].steps[0].labels.size() == 1);
+    CHECK_FALSE(word.chains[0].steps[0].labels[0].label_term);
+}
+
+TEST_CASE("an expectation without its distribution takes the note's one guide", "[read][meaning]") {
+    auto m = understand("Let $q(z|x)$ be the encoder.\n\n"
+                        "$$\\log p(x) \\geq \\mathbb{E}[\\log p(x|z)] - E\\left[\\log "
+                        "\\frac{q(z|x)}{p(z)}\\right]$$\n\n"
+                        "Jensen: $$\\log \\mathbb{E}[X] \\geq \\mathbb{E}[\\log X]$$\n");
+    REQUIRE(m.chains.size() == 2);
+    REQUIRE(m.chains[0].steps.at(0).next);
+    CHECK(same(*m.chains[0].steps[0].next,
+               lower(E(z, q(z | x))[log(p(x | z))] - E(z, q(z | x))[log(q(z | x) / p(z))])));
+    REQUIRE(m.assumptions.size() == 1);
+    CHECK(m.assumptions[0] == "E without a distribution read as E over z ~ q(z|x)");
+    // E[X] of a general statement involves no density: not read.
+    CHECK_FALSE(m.chains[1].steps[0].understood);
+    // Two guides: which one is meant is not known.
+    auto two = understand("$q(z|x)$ and $q(z)$\n\n$$\\log p(x) \\geq \\mathbb{E}[\\log p(x|z)]$$");
+    REQUIRE(two.chains.size() == 1);
+    CHECK_FALSE(two.chains[0].steps[0].understood);
+    CHECK(two.assumptions.empty());
+}
+
+TEST_CASE("sums over indices, products, limits and Gaussians", "[read][meaning]") {
+    // Whole-space limits are the plain integral.
+    for (const char* latex :
+         {R"(\int_{\mathcal{Z}} p(x, z) dz)", R"(\int_{\mathbb{R}^d} p(x, z)\, dz)",
+          R"(\int_{\mathbb{R}} p(x, z) dz)", R"(\int_{\mathcal{Z}} p(x, z))"})
+        check_means(latex, lower(integral(z, p(x, z))));
+    // What terms cannot express is named, with why, at the construct.
+    struct unread {
+        const char* latex;
+        const char* message;
+    };
+    for (const auto& u : std::initializer_list<unread>{
+             {R"(\log \frac{1}{K} \sum_{k=1}^{K} \frac{p(x, z_k)}{q(z_k|x)})",
+              "not understood: \\sum_{k=1}^K at line 1, column 20 (a sum over an index "
+              "(indexed samples), which terms cannot express)"},
+             {R"(\sum_{i=1}^K \log p(x, z_i))",
+              "not understood: \\sum_{i=1}^K at line 1, column 3 (a sum over an index (indexed "
+              "samples), which terms cannot express)"},
+             {R"(\log \prod_{i} p(x|z))",
+              "not understood: \\prod_i at line 1, column 8 (a product over an index, which "
+              "terms cannot express)"},
+             {R"(\int_0^1 p(x, z) dz)", "not understood: \\int_0^1 at line 1, column 3 (an "
+                                        "integral over limits that are not the whole space)"},
+             {R"(\log \mathcal{N}(z; \mu, \sigma^2))",
+              "not understood: \\mathcal{N}(z;\\mu,\\sigma^2) at line 1, column 8 (a Gaussian "
+              "density with its parameters, which terms cannot express)"},
+         }) {
+        INFO(u.latex);
+        std::vector<read::diagnostic> problems;
+        CHECK_FALSE(meaning_of(u.latex, problems));
+        REQUIRE(problems.size() == 1);
+        CHECK(problems[0].message == u.message);
+    }
 }

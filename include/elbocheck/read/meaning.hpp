@@ -11,6 +11,7 @@
 #include "elbocheck/sym/relation.hpp"
 #include "elbocheck/sym/term.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cstddef>
 #include <map>
@@ -31,6 +32,18 @@ struct meaning_context {
     std::vector<std::string> guide_families{"q", "Q"};
 };
 
+// A part of an expression the author labelled with \underbrace{..}_{label} or
+// \overbrace{..}^{label}: a claim about that part the checker can test.
+struct labelled_part {
+    sym::term part;
+    std::string label; // the label's words (\text{..}) or its LaTeX
+    source_position where;
+    // The label's meaning when it is a quantity: a name the note defines, the ELBO or
+    // \mathcal{L}, or an expression that reads (\text{KL}(q \| p)). Prose has none.
+    std::optional<sym::term> label_term;
+    bool nonnegative_claim = false; // the label says >= 0 (\geq 0, >=0, non-negative)
+};
+
 // One step of a chain: the relation it claims between the previous term and `next`.
 struct chain_step {
     sym::relation relation = sym::relation::eq;
@@ -44,6 +57,10 @@ struct chain_step {
     source_position where; // of the relation
     std::string latex;     // the step as written, from its relation to the next one
     std::string annotation;
+    // The step's block wrote the chain's left side again (L = R after a block whose chain
+    // began at L): the step relates the chain's previous last term to R.
+    bool restated = false;
+    std::vector<labelled_part> labels; // labels on parts of `next`
 };
 
 struct chain {
@@ -51,6 +68,7 @@ struct chain {
     source_position where;
     std::optional<sym::term> defines; // the named quantity when the chain begins with :=
     std::vector<chain_step> steps;
+    std::vector<labelled_part> labels; // labels on parts of `start`
 };
 
 struct note_meaning {
@@ -60,6 +78,9 @@ struct note_meaning {
     std::size_t understood_rows = 0; // rows whose every expression and relation is understood
     std::size_t steps = 0;
     std::size_t understood_steps = 0;
+    // What the reading assumed for the whole note, once each ("E without a distribution
+    // read as E over z ~ q(z|x)").
+    std::vector<std::string> assumptions;
 };
 
 namespace meaning_detail {
@@ -363,6 +384,18 @@ struct note_state {
     std::vector<std::pair<sym::term, int>> guide_forms;
     std::optional<sym::term> guide_form;
 
+    std::vector<std::string> assumptions; // note-level, each once
+
+    void assume(const std::string& what) {
+        if (!contains(assumptions, what))
+            assumptions.push_back(what);
+    }
+
+    // The note's one guide density over a latent variable, when it writes exactly one.
+    const sym::term* only_guide() const {
+        return !observing && guide_forms.size() == 1 ? &guide_forms[0].first : nullptr;
+    }
+
     void settle_guide_form() {
         const std::pair<sym::term, int>* best = nullptr;
         for (const auto& f : guide_forms)
@@ -387,8 +420,22 @@ class expression_reader {
     std::optional<sym::term> read(const items& v) {
         if (v.empty())
             return std::nullopt;
+        // Sums and products over an index (\sum_{i=1}^K, \prod_i) have no term: reported
+        // at the operator, before anything inside them is misread.
+        for (const node* n : v)
+            if (const node* at = indexed_operator(*n)) {
+                bool is_product = word_of(at->kind == node_kind::scripted && !at->children.empty()
+                                              ? at->children[0]
+                                              : *at) == "\\prod";
+                return fail(*at, is_product ? "a product over an index, which terms cannot express"
+                                            : "a sum over an index (indexed samples), which "
+                                              "terms cannot express");
+            }
         return sum(v, 0, v.size());
     }
+
+    // Where labels of \underbrace and \overbrace go while reading; none when null.
+    void collect_labels(std::vector<labelled_part>* to) { labels_ = to; }
 
     // A named quantity's key when `n` spells one (ELBO, \mathcal{L}).
     static std::optional<std::string> name_key(const node& item) {
@@ -435,6 +482,51 @@ class expression_reader {
 
   private:
     static constexpr std::size_t none = static_cast<std::size_t>(-1);
+
+    // \sum or \prod over an index (\sum_{i=1}^K, \sum_k, \prod_{i}), anywhere in `n`; a sum
+    // over one latent or observed letter (\sum_z) is a marginalization, not this.
+    const node* indexed_operator(const node& n) const {
+        if (n.kind == node_kind::scripted && !n.children.empty()) {
+            std::string base = word_of(n.children[0]);
+            if (base == "\\prod")
+                return &n;
+            if (base == "\\sum") {
+                auto sub = items_of(n.subscript);
+                bool one_variable =
+                    sub.size() == 1 && state_.symbols.variable_key(word_of(unwrap(*sub[0])));
+                if (n.has_superscript || (n.has_subscript && !one_variable))
+                    return &n;
+            }
+        }
+        if (is_symbol(n, {"\\prod"}))
+            return &n;
+        auto any = [&](const std::vector<node>& ns) -> const node* {
+            for (const auto& c : ns)
+                if (const node* found = indexed_operator(c))
+                    return found;
+            return nullptr;
+        };
+        if (const node* f = any(n.children))
+            return f;
+        if (const node* f = any(n.subscript))
+            return f;
+        if (const node* f = any(n.superscript))
+            return f;
+        for (const auto& r : n.rows)
+            for (const auto& cell : r.cells)
+                if (const node* f = indexed_operator(cell))
+                    return f;
+        return nullptr;
+    }
+
+    std::optional<sym::term> fail_construct(const node& at, const std::string& construct,
+                                            std::string_view why) {
+        std::string message = "not understood: " + shown_construct(construct) + " at line " +
+                              std::to_string(at.where.line) + ", column " +
+                              std::to_string(at.where.column) + " (" + std::string(why) + ")";
+        diagnostics_.push_back(make_diagnostic(source_, at.where, construct, message));
+        return std::nullopt;
+    }
 
     std::optional<sym::term> fail(const node& at, std::string_view why = "") {
         std::string construct = spelled(at);
@@ -818,6 +910,130 @@ class expression_reader {
         return sym::make_expectation(std::move(*variable), std::move(*density), std::move(*body));
     }
 
+    // A subscript naming the whole space: \mathcal{Z} (the space of the latent z, which
+    // becomes the bound variable), \mathbb{R}, \mathbb{R}^d.
+    bool whole_space_of(const items& sub, std::optional<sym::term>& bound) {
+        if (sub.size() != 1)
+            return false;
+        const node& s = unwrap(*sub[0]);
+        const node& base = s.kind == node_kind::scripted && !s.children.empty() &&
+                                   !s.has_subscript && s.has_superscript
+                               ? s.children[0]
+                               : s;
+        std::string font;
+        std::string w = word_of(base, &font);
+        if (w == "R" && font == "mathbb")
+            return true;
+        if (&base == &s && w.size() == 1 && in(font, {"mathcal", "mathscr", "mathbb"}) &&
+            std::isupper(static_cast<unsigned char>(w[0]))) {
+            std::string lower(1, static_cast<char>(std::tolower(static_cast<unsigned char>(w[0]))));
+            if (state_.symbols.latent_letter(lower)) {
+                bound = state_.symbols.variable(lower);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // \mathcal{N}(..) at v[i]: not understood, named with its arguments.
+    std::optional<sym::term> gaussian(const items& v, std::size_t i, std::size_t end) {
+        const node& at = *v[i];
+        std::string construct = spelled(at);
+        std::size_t j = i + 1;
+        if (v[j]->kind == node_kind::delimited) {
+            construct += spelled(*v[j]);
+        } else {
+            std::size_t close = matching(v, j, end);
+            for (std::size_t k = j; k < (close == none ? end : close + 1); ++k)
+                construct += spelled(*v[k]);
+        }
+        return fail_construct(at, construct,
+                              "a Gaussian density with its parameters, which terms cannot express");
+    }
+
+    // E[..] written without a distribution, in a note with one guide density over its
+    // latent: the expectation of the latent under that guide. The body must involve a
+    // density, so that E[X] in a general statement (Jensen's inequality) stays unread.
+    std::optional<sym::term> guided_expectation(const items& v, std::size_t& i, std::size_t end,
+                                                const sym::term& guide) {
+        const node& at = *v[i];
+        std::size_t j = i + 1;
+        std::vector<diagnostic> scratch;
+        expression_reader trial(state_, source_, scratch);
+        auto body = trial.bracket(v, j, end);
+        if (!body || !has_density(*body))
+            return fail(at, "an expectation without its distribution");
+        ++i;
+        body = bracket(v, i, end);
+        if (!body)
+            return std::nullopt;
+        std::string form = std::string(guide.latex.view()) + "(";
+        for (std::size_t k = 0; k < guide.kids.size(); ++k) {
+            if (k > 0)
+                form += k == guide.given ? "|" : ",";
+            form += std::string(guide.kids[k].latex.view());
+        }
+        form += ")";
+        state_.assume("E without a distribution read as E over " +
+                      std::string(guide.kids[0].latex.view()) + " ~ " + form);
+        return sym::make_expectation(guide.kids[0], guide, std::move(*body));
+    }
+
+    static bool has_density(const sym::term& t) {
+        if (t.is(sym::op::density))
+            return true;
+        for (const auto& k : t.kids)
+            if (has_density(k))
+                return true;
+        return false;
+    }
+
+    // \underbrace{part}_{label}, \overbrace{part}^{label}: the label kept with the part.
+    void record_label(const node& n, const sym::term& part) {
+        if (!labels_ || n.kind != node_kind::scripted || n.children.empty() ||
+            n.children[0].kind != node_kind::command)
+            return;
+        const std::string& which = n.children[0].name;
+        const std::vector<node>* script = nullptr;
+        if (which == "underbrace" && n.has_subscript)
+            script = &n.subscript;
+        else if (which == "overbrace" && n.has_superscript)
+            script = &n.superscript;
+        if (!script)
+            return;
+        auto said = items_of(*script);
+        if (said.empty())
+            return;
+        labelled_part out{part, {}, n.where, std::nullopt, false};
+        bool one_text = said.size() == 1 && said[0]->kind == node_kind::command &&
+                        said[0]->children.size() == 1 &&
+                        said[0]->children[0].kind == node_kind::text;
+        out.label = one_text ? said[0]->children[0].name : remark_free_spelling(*script);
+        while (!out.label.empty() && out.label.back() == ' ')
+            out.label.pop_back();
+        while (!out.label.empty() && out.label.front() == ' ')
+            out.label.erase(out.label.begin());
+        // >= 0, \geq 0, \ge 0, "non-negative": a claim that the part is not negative.
+        if (said.size() == 2 && said[0]->is_relation() && said[0]->name == ">=" &&
+            is_symbol(*said[1], {"0"}))
+            out.nonnegative_claim = true;
+        if (one_text && in(out.label, {"non-negative", "nonnegative", ">= 0", ">=0"}))
+            out.nonnegative_claim = true;
+        if (!out.nonnegative_claim) {
+            std::vector<diagnostic> scratch;
+            expression_reader trial(state_, source_, scratch);
+            auto meaning = trial.read(said);
+            // A name counts when the note defines it or it is the ELBO; a bare word is prose.
+            if (meaning && meaning->is(sym::op::named) && meaning->kids.empty()) {
+                auto key = said.size() == 1 ? name_key(*said[0]) : std::nullopt;
+                if (!key || !in(*key, {"\\text{ELBO}", "\\mathcal{L}"}))
+                    meaning.reset();
+            }
+            out.label_term = std::move(meaning);
+        }
+        labels_->push_back(std::move(out));
+    }
+
     // dz, d\mathbf{z}, \mathrm{d}z at v[j]: the variable, or nullopt.
     std::optional<sym::term> differential(const items& v, std::size_t j, std::size_t end) {
         if (j + 1 >= end || word_of(*v[j]) != "d")
@@ -830,9 +1046,13 @@ class expression_reader {
         const node& at = *v[i];
         ++i;
         std::optional<sym::term> bound;
+        bool whole_space = false;
         if (subscript_holder) {
             auto sub = items_of(subscript_holder->subscript);
-            if (sub.size() != 1 || !(bound = variable_of(*sub[0])))
+            // \int_{\mathcal{Z}}, \int_{\mathbb{R}^d}: the whole space, a plain integral.
+            if (!is_sum)
+                whole_space = whole_space_of(sub, bound);
+            if (!whole_space && (sub.size() != 1 || !(bound = variable_of(*sub[0]))))
                 return fail(at, "a range that is not one variable");
         }
         std::size_t stop = product_end(v, i, end);
@@ -869,6 +1089,7 @@ class expression_reader {
             return std::nullopt;
         if (bound)
             return sym::make_integral(std::move(*bound), std::move(*body));
+        (void)whole_space;
         if (is_sum)
             return fail(at, "a sum without its variable");
         return sym::make_integral_without_differential(std::move(*body));
@@ -1066,7 +1287,10 @@ class expression_reader {
         // \underbrace{..}_{\text{reconstruction}}, \underline{..}: emphasis, not meaning.
         if (const node* inside = emphasized(n)) {
             ++i;
-            return group_contents(inside->children, n);
+            auto part = group_contents(inside->children, n);
+            if (part)
+                record_label(n, *part);
+            return part;
         }
         std::string font;
         std::string word = word_of(n, &font);
@@ -1084,6 +1308,8 @@ class expression_reader {
                 remark_free_spelling(n.subscript) == "-\\infty" &&
                 in(remark_free_spelling(n.superscript), {"\\infty", "+\\infty"}))
                 return integral(v, i, end, nullptr, false);
+            if (base_word == "\\int" && n.has_superscript)
+                return fail(n, "an integral over limits that are not the whole space");
             if (base_word == "e" && n.has_superscript && !n.has_subscript) {
                 ++i;
                 auto power = group_contents(n.superscript, n);
@@ -1147,10 +1373,19 @@ class expression_reader {
             i += 3;
             return named(v, i, end, "\\text{ELBO}");
         }
+        bool bracket_follows =
+            i + 1 < end && bracket_at(v, i + 1, end) && v[i + 1]->kind != node_kind::group;
+        // \mathcal{N}(z; \mu, \sigma^2): terms have no Gaussian; one message for all of it.
+        if (word == "N" && bracket_follows && in(font, {"", "mathcal", "mathscr", "mathrm"}))
+            return gaussian(v, i, end);
+        // \mathbb{E}[..] with no distribution: over the latent under the note's one guide.
+        if (word == "E" && bracket_follows && !state_.observing)
+            if (const sym::term* guide = state_.only_guide())
+                return guided_expectation(v, i, end, *guide);
         if (auto key = name_key(n))
             return named(v, i, end, *key);
         if (auto family = family_of(n)) {
-            if (i + 1 < end && bracket_at(v, i + 1, end) && v[i + 1]->kind != node_kind::group) {
+            if (bracket_follows) {
                 ++i;
                 return density_arguments(*family, v, i, end);
             }
@@ -1165,6 +1400,7 @@ class expression_reader {
     note_state& state_;
     const source_text& source_;
     std::vector<diagnostic>& diagnostics_;
+    std::vector<labelled_part>* labels_ = nullptr;
 };
 
 // A part of a row between relations, with the author's remarks taken out.
@@ -1370,6 +1606,95 @@ inline std::string trimmed_step_text(std::string s) {
     return s;
 }
 
+// Inline math that stands alone on its own lines ($ on a line of its own, or a list item
+// holding only math: "2. $...$") is set as a display by its author and is read as one.
+// Before its opening delimiter on that line there may be only spaces and a list marker
+// (-, *, +, 1., 2)); after its closing delimiter on that line only spaces. Inline math
+// inside a sentence stays inline.
+inline bool acts_as_display(const math_block& block, const source_text& source) {
+    const math_piece& piece = block.piece;
+    if (piece.style == math_style::display)
+        return true;
+    std::string_view closing;
+    switch (piece.delimiter) {
+    case math_delimiter::dollar:
+        closing = "$";
+        break;
+    case math_delimiter::parenthesis:
+        closing = "\\)";
+        break;
+    case math_delimiter::escaped_parenthesis:
+        closing = "\\\\)";
+        break;
+    default:
+        return false;
+    }
+    const std::string& text = source.text();
+    std::size_t opening = opening_of(piece.delimiter).size();
+    std::size_t close = piece.offset + piece.latex.size();
+    if (piece.offset < opening || close > text.size() ||
+        text.compare(close, closing.size(), closing.data(), closing.size()) != 0)
+        return false;
+    bool blank = true;
+    for (char c : piece.latex)
+        blank = blank && std::isspace(static_cast<unsigned char>(c));
+    if (blank)
+        return false;
+    std::size_t begin = piece.offset - opening;
+    std::size_t line = begin;
+    while (line > 0 && text[line - 1] != '\n')
+        --line;
+    std::string_view before(text.data() + line, begin - line);
+    std::size_t k = 0;
+    while (k < before.size() && (before[k] == ' ' || before[k] == '\t'))
+        ++k;
+    if (k < before.size() && in(before.substr(k, 1), {"-", "*", "+"})) {
+        ++k;
+    } else if (k < before.size() && std::isdigit(static_cast<unsigned char>(before[k]))) {
+        while (k < before.size() && std::isdigit(static_cast<unsigned char>(before[k])))
+            ++k;
+        if (k >= before.size() || (before[k] != '.' && before[k] != ')'))
+            return false;
+        ++k;
+    }
+    for (; k < before.size(); ++k)
+        if (before[k] != ' ' && before[k] != '\t')
+            return false;
+    for (std::size_t j = close + closing.size(); j < text.size() && text[j] != '\n'; ++j)
+        if (!std::isspace(static_cast<unsigned char>(text[j])))
+            return false;
+    return true;
+}
+
+// The number of the numbered list item ("2. Split the log:") that opens between `from`
+// and `to` in a source, the last one if several; 0 when none does.
+inline long list_number_between(const std::string& text, std::size_t from, std::size_t to) {
+    long number = 0;
+    to = std::min(to, text.size());
+    for (std::size_t line = from; line < to;) {
+        if (line == 0 || text[line - 1] == '\n') {
+            std::size_t k = line;
+            while (k < to && (text[k] == ' ' || text[k] == '\t'))
+                ++k;
+            long value = 0;
+            std::size_t digits = 0;
+            while (k < to && std::isdigit(static_cast<unsigned char>(text[k])) && digits < 6) {
+                value = value * 10 + (text[k] - '0');
+                ++k;
+                ++digits;
+            }
+            if (digits > 0 && k + 1 < text.size() && (text[k] == '.' || text[k] == ')') &&
+                (text[k + 1] == ' ' || text[k + 1] == '\t'))
+                number = value;
+        }
+        std::size_t next = text.find('\n', line);
+        if (next == std::string::npos)
+            break;
+        line = next + 1;
+    }
+    return number;
+}
+
 } // namespace meaning_detail
 
 // Reads every display row of a note into chains of steps.
@@ -1434,10 +1759,25 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
     auto last_understood = [&](const chain& c) {
         return c.steps.empty() ? c.start.has_value() : c.steps.back().next.has_value();
     };
+    // Numbered steps ("1. Rewrite ...:", "2. Split ...:"): the chain the math under each
+    // item went into, so that a lone expression under item k restates the chain of item
+    // k - 1 even when an aside in its own block came between.
+    std::map<long, std::size_t> numbered;
+    // The previous display block: its source and where it ended, for the prose between.
+    std::optional<std::size_t> previous_source;
+    std::size_t previous_end = 0;
     for (const auto& block : n.math) {
-        if (block.piece.style != math_style::display)
-            continue;
         const source_text& source = n.source_of(block);
+        if (!acts_as_display(block, source))
+            continue;
+        std::size_t opening = opening_of(block.piece.delimiter).size();
+        std::size_t block_begin = block.piece.offset >= opening ? block.piece.offset - opening : 0;
+        long number = list_number_between(
+            source.text(), previous_source == block.piece.source ? previous_end : 0, block_begin);
+        previous_source = block.piece.source;
+        previous_end = block.piece.offset + block.piece.latex.size();
+        // The chain the previous display block went into, for a block restating its left side.
+        std::optional<std::size_t> previous_chain = previous_block;
         expression_reader reader(state, source, out.diagnostics);
         auto rows = rows_in(block.tree);
         bool first_row = true;
@@ -1450,8 +1790,17 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
             bool continues = links[0].items.empty() && links.size() > 1;
             if (first_row && continues)
                 current = resumable;
-            if (first_row && rows.size() == 1 && links.size() == 1 && previous_block) {
+            std::optional<std::size_t> restates = previous_block;
+            if (number > 1) {
+                auto item = numbered.find(number - 1);
+                if (item != numbered.end() && last_understood(out.chains[item->second]))
+                    restates = item->second;
+            }
+            if (first_row && rows.size() == 1 && links.size() == 1 && restates) {
+                std::vector<labelled_part> labels;
+                reader.collect_labels(&labels);
                 auto next = reader.read(links[0].items);
+                reader.collect_labels(nullptr);
                 chain_step step;
                 step.implicit = true;
                 step.file = source.name();
@@ -1463,29 +1812,56 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
                 step.annotation = links[0].annotation;
                 step.understood = next.has_value();
                 step.next = std::move(next);
+                step.labels = std::move(labels);
                 ++out.steps;
                 out.understood_steps += step.understood;
                 out.understood_rows += step.understood;
-                current = previous_block;
+                current = restates;
                 out.chains[*current].steps.push_back(std::move(step));
                 first_row = false;
                 continue;
             }
+            bool block_start = first_row;
             first_row = false;
             std::size_t row_end = k + 1 < rows.size()
                                       ? offset_of(source, rows[k + 1]->where)
                                       : block.piece.offset + block.piece.latex.size();
             bool row_understood = true;
+            bool restated = false;
             if (!continues) {
+                std::vector<labelled_part> labels;
+                reader.collect_labels(&labels);
                 auto start = reader.read(links[0].items);
+                reader.collect_labels(nullptr);
                 row_understood = start.has_value();
-                start_chain(links[0].where, std::move(start));
+                // L = R_1 ... after a block whose chain of equalities began at the same L:
+                // the author writes the left side again and goes on with the same
+                // derivation, so the chain's last term relates to R_1.
+                const chain* before = previous_chain ? &out.chains[*previous_chain] : nullptr;
+                restated = block_start && start && links.size() > 1 && before && before->start &&
+                           !in(links[1].relation, {":=", "\\equiv", "=:"}) &&
+                           sym::compare(*before->start, *start) == 0 && [&] {
+                               // Only a chain of equalities ends at a term equal to L.
+                               for (const auto& st : before->steps)
+                                   if (st.relation != sym::relation::eq || st.approximation)
+                                       return false;
+                               return true;
+                           }();
+                if (restated) {
+                    current = previous_chain;
+                } else {
+                    start_chain(links[0].where, std::move(start));
+                    out.chains.back().labels = std::move(labels);
+                }
             } else if (!current) {
                 start_chain(links[1].where, std::nullopt);
             }
             for (std::size_t l = 1; l < links.size(); ++l) {
                 const link& part = links[l];
+                std::vector<labelled_part> labels;
+                reader.collect_labels(&labels);
                 auto term = reader.read(part.items);
+                reader.collect_labels(nullptr);
                 if (part.items.empty()) {
                     const node& at = part.relation_base ? *part.relation_base : r.cells[0];
                     out.diagnostics.push_back(make_diagnostic(
@@ -1511,6 +1887,8 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
                 step.file = source.name();
                 step.where = part.where;
                 step.annotation = part.annotation;
+                step.labels = std::move(labels);
+                step.restated = restated && l == 1;
                 if (l == links.size() - 1)
                     add_annotation(step.annotation, r.tag);
                 std::size_t from = offset_of(source, part.where);
@@ -1549,6 +1927,8 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
         }
         if (current && last_understood(out.chains[*current]))
             resumable = current;
+        if (number > 0 && current)
+            numbered[number] = *current;
         previous_block = current && last_understood(out.chains[*current]) ? current : std::nullopt;
         current.reset();
     }
@@ -1558,6 +1938,7 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
         if (!c.steps.empty())
             kept.push_back(std::move(c));
     out.chains = std::move(kept);
+    out.assumptions = state.assumptions;
     return out;
 }
 

@@ -1796,7 +1796,11 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
                 if (item != numbered.end() && last_understood(out.chains[item->second]))
                     restates = item->second;
             }
-            if (first_row && rows.size() == 1 && links.size() == 1 && restates) {
+            // Math set alone with single dollars restates a chain only as a numbered step;
+            // otherwise it is a quantity named in passing ("the integral: $..$", a list of
+            // the densities to find), not a new form of the derivation.
+            bool may_restate = block.piece.style == math_style::display || number > 0;
+            if (first_row && rows.size() == 1 && links.size() == 1 && restates && may_restate) {
                 std::vector<labelled_part> labels;
                 reader.collect_labels(&labels);
                 auto next = reader.read(links[0].items);

@@ -54,9 +54,15 @@ TEST_CASE("marginalization", "[rules]") {
     // The likelihood alone does not integrate to the evidence.
     BOTH(idle(check(p(x), eq, integral(z, p(x | z)), by(marginalization)),
               rule_id::marginalization));
-    // q is not the model's joint: no sum rule links it to p(x).
+    // q is not the model's joint: no sum rule links it to p(x). Written over the data x, the
+    // guide is not even well formed: it is a density over the latent variables.
+    BOTH(ill_formed(check(p(x), eq, integral(z, q(x, z)), by(marginalization)),
+                    form_problem::guide_draws_observed));
     BOTH(
-        idle(check(p(x), eq, integral(z, q(x, z)), by(marginalization)), rule_id::marginalization));
+        ill_formed(check(p(x), eq, q(x), by(marginalization)), form_problem::guide_draws_observed));
+    // d theta where the integrand is about z: the integral multiplies by the whole space.
+    BOTH(ill_formed(check(p(x), eq, integral(theta, p(x | z) * p(z)), by(marginalization)),
+                    form_problem::integral_over_absent_variable));
 }
 
 TEST_CASE("chain rule", "[rules]") {

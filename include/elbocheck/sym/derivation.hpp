@@ -151,6 +151,12 @@ constexpr text form_text(const form_report& f, const term& where) {
                " but draws it from a joint density over more variables; the density of an "
                "expectation must be over exactly " +
                v + " (given anything else)";
+    case form_problem::integral_over_absent_variable:
+        return "the integral is over " + v + ", which the integrand does not mention (d" + v +
+               " written for the variable meant?)";
+    case form_problem::guide_draws_observed:
+        return "the guide is written as a density over " + v +
+               ", the observed variable; it is a density over the latent variables";
     case form_problem::integral_without_variable:
         return "an integral is written without its differential (no dz), so what it "
                "integrates over is not said";

@@ -18,6 +18,8 @@ enum class form_problem : std::uint8_t {
     depends_on_integrated_variable,   // a step depends on a variable the previous one bound
     integral_without_variable,        // an integral written with no differential (no dz)
     expectation_over_joint,           // E_{z ~ p(x, z)}: the density draws more than z
+    integral_over_absent_variable,    // \int p(x, z) dy: the integrand does not mention y
+    guide_draws_observed,             // q(x): the guide is a density over the latent variables
 };
 
 struct form_report {
@@ -35,6 +37,13 @@ constexpr form_report check_form(const term& t) {
                 return {form_problem::density_repeats_variable, v.id};
             seen.insert(v.id);
         }
+        // The guide approximates the posterior over the latent variables; q(x) of the data
+        // names the wrong variable. (Where x is a dummy of an integral or sum, as in a
+        // general definition of KL, the integral case below does not look inside.)
+        if (t.role == static_cast<std::uint8_t>(family_role::guide))
+            for (std::size_t k = 0; k < t.given && k < t.kids.size(); ++k)
+                if (t.kids[k].role == static_cast<std::uint8_t>(variable_role::observed))
+                    return {form_problem::guide_draws_observed, t.kids[k].id};
         return {};
     }
     case op::expectation: {
@@ -60,6 +69,14 @@ constexpr form_report check_form(const term& t) {
     case op::integral:
         if (t.kids[0].id == no_variable_id)
             return {form_problem::integral_without_variable, 0};
+        // Integrating over a variable the integrand does not depend on multiplies it by the
+        // volume of the whole space: the differential names the wrong variable.
+        if (!free_variables(t.kids[1]).contains(t.kids[0].id))
+            return {form_problem::integral_over_absent_variable, t.kids[0].id};
+        // An integral over the observed variable is a statement about densities in general
+        // (KL(q || p) = \int q(x) log q(x) / p(x) dx), not about this model's roles.
+        if (t.kids[0].role == static_cast<std::uint8_t>(variable_role::observed))
+            return {};
         break;
     case op::named:
         return {}; // checked where it is defined

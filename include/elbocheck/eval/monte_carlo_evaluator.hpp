@@ -323,6 +323,9 @@ class monte_carlo_evaluator {
             return exact(t);
         switch (t.kind) {
         case op::named:
+            if (t.kids.empty())
+                return value_result::fail("the name " + std::string(t.latex.view()) +
+                                          " has no definition");
             return walk(t.kids.front(), block);
         case op::add:
         case op::mul: {

@@ -206,6 +206,10 @@ class sampled_decomposer {
         }
         switch (t.kind) {
         case op::named:
+            // A name read from a note may come without its definition (\text{ELBO} never
+            // defined): it has no value, which the exact evaluator above already said.
+            if (t.kids.empty())
+                return sampled_form_result::fail(e.why_not());
             return of(t.kids.front(), side);
         case op::add: {
             sampled_form total;

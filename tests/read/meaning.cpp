@@ -5,6 +5,7 @@
 #include "elbocheck/sym/expression.hpp"
 #include "elbocheck/sym/order.hpp"
 #include "elbocheck/sym/symbols.hpp"
+#include "elbocheck/sym/well_formed.hpp"
 #include "read_support.hpp"
 
 #include <string>
@@ -282,11 +283,13 @@ TEST_CASE("the seed notes read end to end", "[read][meaning][seeds]") {
     // \mathcal{N}(0, I) \Rightarrow x \sim ...". Blocks that write a chain's left side
     // again join it (000's two forms of p(x), 003's successive forms of log p(x), 004's of
     // the KL and the ELBO); 004's math set alone on its lines ($ ... $) is read as display.
+    // An identity inline in a sentence is a one-step chain of its own when understood whole
+    // (002's "We used $p_\theta(x, z) = p_\theta(x|z) \cdot p(z)$").
     struct counts {
         std::size_t rows, understood_rows, steps, understood_steps, chains;
     };
     const counts expected[5] = {
-        {10, 10, 10, 10, 3}, {17, 17, 16, 16, 3}, {12, 10, 15, 10, 5},
+        {10, 10, 10, 10, 3}, {17, 17, 16, 16, 3}, {12, 10, 16, 11, 6},
         {8, 8, 9, 9, 4},     {20, 20, 17, 17, 5},
     };
     for (std::size_t k = 0; k < files.size(); ++k) {
@@ -362,7 +365,10 @@ TEST_CASE("math alone on its own lines is a display", "[read][meaning]") {
                         "- $q(z|x)$\n- $p(x|z)$\n");
     CHECK(m.display_rows == 8);
     CHECK(m.understood_rows == 8);
-    REQUIRE(m.chains.size() == 2);
+    // The list item that goes on in words is inline: its identity p(x) = p(x) is a claim of
+    // its own, after the display chains. "Where $..$ holds" is a condition, not a claim.
+    REQUIRE(m.chains.size() == 3);
+    CHECK(positions(m.chains[2].steps[0].where) == "3:6");
     const auto& main = m.chains[0];
     REQUIRE(main.steps.size() == 4);
     // Item 2 goes on from item 1, past the reminder in its own block.
@@ -373,7 +379,7 @@ TEST_CASE("math alone on its own lines is a display", "[read][meaning]") {
     CHECK(main.steps[3].implicit);
     CHECK(positions(main.steps[3].where) == "21:5");
     // Unnumbered math set alone with single dollars is named in passing, not a new form.
-    CHECK(m.steps == 5);
+    CHECK(m.steps == 6);
     CHECK(m.chains[1].steps.size() == 1);
     CHECK(positions(m.chains[1].steps[0].where) == "13:8");
 }
@@ -493,4 +499,118 @@ TEST_CASE("sums over indices, products, limits and Gaussians", "[read][meaning]"
         REQUIRE(problems.size() == 1);
         CHECK(problems[0].message == u.message);
     }
+}
+
+TEST_CASE("display math inside a sentence does not restate a chain", "[read][meaning]") {
+    // kramdown writes inline math as $$..$$: mentioned in passing, not a step.
+    auto m = understand("$$p(x) = \\int p(x, z) dz$$\n\n"
+                        "A variational distribution $$q(z)$$ is fitted to the posterior.\n");
+    REQUIRE(m.chains.size() == 1);
+    CHECK(m.chains[0].steps.size() == 1);
+    // Set alone on its lines, the same expression restates the chain.
+    auto alone = understand("$$p(x) = \\int p(x, z) dz$$\n\n$$\\int p(x|z) p(z) dz$$\n");
+    REQUIRE(alone.chains.size() == 1);
+    CHECK(alone.chains[0].steps.size() == 2);
+}
+
+TEST_CASE("a block that ends on a relation is completed by the next block", "[read][meaning]") {
+    for (const char* next : {"$$= \\mathbb{E}_{q(z|x)}[\\log p(x|z)] - D_{KL}(q(z|x) \\| p(z))$$",
+                             "$$\\mathbb{E}_{q(z|x)}[\\log p(x|z)] - D_{KL}(q(z|x) \\| p(z))$$"}) {
+        auto m = understand(std::string("$$\\log p(x) \\geq \\mathbb{E}_{q(z|x)}[\\log "
+                                        "\\frac{p(x, z)}{q(z|x)}] =$$\n\n") +
+                            next + "\n");
+        INFO(next);
+        REQUIRE(m.chains.size() == 1);
+        REQUIRE(m.chains[0].steps.size() == 2);
+        CHECK(m.chains[0].steps[1].understood);
+        CHECK(m.chains[0].steps[1].relation == relation::eq);
+        CHECK(same(*m.chains[0].steps[1].next,
+                   lower(E(z, q(z | x))[log(p(x | z))] - KL(q(z | x), p(z)))));
+        CHECK(positions(m.chains[0].steps[1].where).rfind("3:", 0) == 0);
+    }
+}
+
+TEST_CASE("a bare model letter in a KL is the posterior the guide approximates",
+          "[read][meaning]") {
+    // Whether the guide is written q(z | x) or q(z), KL(q || p) is to p(z | x).
+    auto m = understand("$$\\log p(x) = \\mathcal{L} + D_{KL}(q \\| p)$$\n\n"
+                        "$$\\mathcal{L} = \\mathbb{E}_{q(z)}[\\log p(x, z) - \\log q(z)]$$\n");
+    REQUIRE_FALSE(m.chains.empty());
+    const auto& step = m.chains[0].steps[0];
+    REQUIRE(step.next);
+    bool found = false;
+    auto visit = [&](auto&& self, const term& t) -> void {
+        if (t.is(op::kl))
+            found = same(t.kids[1], lower(p(z | x)));
+        for (const auto& k : t.kids)
+            self(self, k);
+    };
+    visit(visit, *step.next);
+    CHECK(found);
+}
+
+TEST_CASE("a parameter after the bar is the density's parameter", "[read][meaning]") {
+    check_means(R"(\log p(\mathbf{x}|\theta))", lower(log(p(x))));
+    check_means(R"(q(\mathbf{z}|\mathbf{x}, \phi))", lower(q(z | x)));
+    // Where the note draws theta, it is a variable like any other.
+    auto m = understand("$$p(x) = \\int p(x|\\theta) p(\\theta) d\\theta$$\n");
+    REQUIRE(m.chains.size() == 1);
+    CHECK(same(*m.chains[0].steps[0].next, lower(integral(theta, p(x | theta) * p(theta)))));
+}
+
+TEST_CASE("the log of a run of densities and fractions", "[read][meaning]") {
+    check_means(R"(\log \frac{p(x, z)}{q(z|x)} \frac{q(z|x)}{p(z|x)})",
+                lower(log(p(x, z) / q(z | x) * (q(z | x) / p(z | x)))));
+    check_means(R"(\log p(x|z) p(z))", lower(log(p(x | z) * p(z))));
+    // Anything else ends the run: log p(x) times the integral.
+    check_means(R"(\log p(x) \int q(z|x) dz)", lower(log(p(x)) * integral(z, q(z | x))));
+    check_means(R"(Log(p(x)))", lower(log(p(x))));
+}
+
+TEST_CASE("remarks and equation numbers after \\quad are the author's, not math",
+          "[read][meaning]") {
+    auto m = understand("$$\\begin{aligned}\\log p(x) &= \\log p(x) \\int q(z|x) dz \\quad "
+                        "\\text{(} \\int q = 1 \\text{)} \\\\\n"
+                        "&= \\int q(z|x) \\log p(x) dz \\quad (2)\\end{aligned}$$\n");
+    REQUIRE(m.chains.size() == 1);
+    REQUIRE(m.chains[0].steps.size() == 2);
+    CHECK(m.chains[0].steps[0].annotation.find("= 1") != std::string::npos);
+    CHECK(same(*m.chains[0].steps[1].next, lower(integral(z, q(z | x) * log(p(x))))));
+}
+
+TEST_CASE("data-point indices, strict inequalities and \\vert\\vert", "[read][meaning]") {
+    check_means(R"(\log p_{\theta}(x^{(i)}))", lower(log(p(x))));
+    check_means(R"(D_{KL}( q(z|x) \vert\vert p(z|x) ))", lower(KL(q(z | x), p(z | x))));
+    auto m = understand("$$\\mathcal{L} > \\log p(x)$$\n");
+    REQUIRE(m.chains.size() == 1);
+    CHECK(m.chains[0].steps[0].relation == relation::ge);
+}
+
+TEST_CASE("an identity inline in a sentence is a claim; a condition is not", "[read][meaning]") {
+    auto m = understand("The evidence $p(x) = \\int p(x, z) \\, dz$ is intractable.\n");
+    REQUIRE(m.chains.size() == 1);
+    CHECK(m.chains[0].steps.size() == 1);
+    // Conditions and choices, and anything not understood whole, are left alone.
+    auto c = understand("Equality holds when $q(z|x) = p(z|x)$, and let $z = \\mu + "
+                        "\\sigma \\epsilon$.\n");
+    CHECK(c.chains.empty());
+}
+
+TEST_CASE("an ELBO the note does not define is the ELBO of its model and guide",
+          "[read][meaning]") {
+    auto m = understand("$$\\log p(x) \\geq \\text{ELBO}$$\n\n$$q(z|x)$$ is the guide.\n");
+    REQUIRE(m.chains.size() == 1);
+    const auto& next = *m.chains[0].steps[0].next;
+    REQUIRE(next.is(op::named));
+    REQUIRE(next.kids.size() == 1);
+    CHECK(same(next.kids[0], lower(E(z, q(z | x))[log(p(x, z) / q(z | x))])));
+    CHECK_FALSE(m.assumptions.empty());
+}
+
+TEST_CASE("a differential over a letter that is no variable is still read", "[read][meaning]") {
+    std::vector<read::diagnostic> problems;
+    auto t = meaning_of(R"(\int p(x, z) dy)", problems);
+    REQUIRE(t);
+    CHECK(t->is(op::integral));
+    CHECK(check_form(*t).problem == form_problem::integral_over_absent_variable);
 }

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -115,6 +116,12 @@ inline const node& unwrap(const node& n) {
             return unwrap(*items[0]);
     }
     return n;
+}
+
+// The letters notes use for the parameters of a model or guide.
+inline bool is_parameter_letter(std::string_view word) {
+    return in(word, {"\\theta", "\\vartheta", "\\phi", "\\varphi", "\\Theta", "\\Phi", "\\psi",
+                     "\\lambda", "\\eta"});
 }
 
 inline bool is_font(std::string_view name) {
@@ -289,6 +296,8 @@ class symbol_table {
         return std::nullopt;
     }
     bool latent_letter(const std::string& key) const { return contains(context_.latent, key); }
+    const std::vector<std::string>& observed_letters() const { return context_.observed; }
+    const std::vector<std::string>& model_letters() const { return context_.model_families; }
 
     sym::term variable(const std::string& key) {
         auto it = variables_.find(key);
@@ -378,6 +387,8 @@ struct note_state {
     symbol_table symbols;
     bool observed_in_note = false;
     std::map<std::string, sym::term> definitions; // by name key
+    // Parameter letters (\theta, \phi, ...) the note draws as random variables (p(\theta)).
+    std::set<std::string> random_parameters;
     // How the note itself writes its guide (q(z) or q(z|x)), counted while observing, so
     // that a bare q under an expectation means what the note's explicit q's say.
     bool observing = false;
@@ -698,6 +709,10 @@ class expression_reader {
             }
             if (index.empty() || index[0] == '\\')
                 return std::nullopt;
+            // x^{(i)}, x_n: the i-th data point, or the latent of the i-th; the derivation
+            // is about one of them, so it is the variable itself.
+            if (in(index, {"i", "j", "n"}))
+                return state_.symbols.variable(*base);
             return state_.symbols.variable(*base + "_" + index);
         }
         auto key = state_.symbols.variable_key(word_of(n));
@@ -768,6 +783,20 @@ class expression_reader {
             if (current.size() != 1) {
                 fail(current.empty() ? open : *current[0], "not a variable");
                 return false;
+            }
+            // p(x | \theta) is p_\theta(x): a parameter after the bar is not a variable the
+            // density is conditioned on, unless the note draws it somewhere (p(\theta)).
+            const std::string word = word_of(*current[0]);
+            if (is_parameter_letter(word)) {
+                if (state_.observing && !after_bar)
+                    state_.random_parameters.insert(word);
+                if (after_bar && !state_.random_parameters.count(word)) {
+                    if (!state_.observing)
+                        state_.assume(word + " after a bar read as a parameter (p(x | " + word +
+                                      ") is p_" + word + "(x))");
+                    current.clear();
+                    return true;
+                }
             }
             auto var = variable_of(*current[0]);
             if (!var) {
@@ -1038,7 +1067,15 @@ class expression_reader {
     std::optional<sym::term> differential(const items& v, std::size_t j, std::size_t end) {
         if (j + 1 >= end || word_of(*v[j]) != "d")
             return std::nullopt;
-        return variable_of(*v[j + 1]);
+        if (auto known = variable_of(*v[j + 1]))
+            return known;
+        // d followed by a letter that is no variable of the note (dy where dz was meant):
+        // a variable of its own, so that the checker can say the integrand does not mention it.
+        const std::string letter = word_of(*v[j + 1]);
+        if (letter.size() == 1 && std::isalpha(static_cast<unsigned char>(letter[0])) &&
+            std::islower(static_cast<unsigned char>(letter[0])))
+            return state_.symbols.variable(letter);
+        return std::nullopt;
     }
 
     std::optional<sym::term> integral(const items& v, std::size_t& i, std::size_t end,
@@ -1111,8 +1148,9 @@ class expression_reader {
                 split = true;
                 continue;
             }
+            // || and \vert\vert alike separate the two densities.
             if (!split && is_bar(a) && k + 1 < args->size() && is_bar(*(*args)[k + 1]) &&
-                a.name == "|" && (*args)[k + 1]->name == "|") {
+                in(a.name, {"|", "\\vert"}) && in((*args)[k + 1]->name, {"|", "\\vert"})) {
                 split = true;
                 ++k;
                 continue;
@@ -1121,20 +1159,33 @@ class expression_reader {
         }
         if (!split || first.empty() || second.empty())
             return fail(at, "KL without two arguments separated by \\|");
-        // A bare letter on one side is over the same variables as the other side: in
-        // KL(q \| p) p is the density q approximates.
+        // A bare letter on one side takes its variables from the other side: in KL(q \| p)
+        // a bare model letter is the posterior q approximates, p(z | x), whether the guide is
+        // written q(z | x) or q(z); a bare guide letter is over the model density's variables.
+        auto as_family = [&](const sym::term& like, const sym::symbol& fam) {
+            const sym::term x = state_.symbols.variable(state_.symbols.first_observed());
+            std::vector<sym::term> sampled(
+                like.kids.begin(), like.kids.begin() + static_cast<std::ptrdiff_t>(like.given));
+            bool draws_observed = false;
+            for (const auto& v : sampled)
+                draws_observed = draws_observed || sym::compare(v, x) == 0;
+            if (fam.role == static_cast<std::uint8_t>(sym::family_role::model) &&
+                state_.observed_in_note && !draws_observed) {
+                return sym::make_density(fam, std::move(sampled), {x});
+            }
+            sym::term d = like;
+            d.id = fam.id;
+            d.role = fam.role;
+            d.latex = fam.latex;
+            d.subscript = fam.subscript;
+            return d;
+        };
         auto side = [&](const items& s, const items& other) -> std::optional<sym::term> {
             if (s.size() == 1 && family_of(*s[0]) && other.size() != 1) {
                 auto o = distribution(other, std::nullopt, at);
                 if (!o || !o->is(sym::op::density))
                     return std::nullopt;
-                sym::term d = *o;
-                auto fam = *family_of(*s[0]);
-                d.id = fam.id;
-                d.role = fam.role;
-                d.latex = fam.latex;
-                d.subscript = fam.subscript;
-                return d;
+                return as_family(*o, *family_of(*s[0]));
             }
             return distribution(s, std::nullopt, at);
         };
@@ -1152,13 +1203,7 @@ class expression_reader {
             auto other = [&](const items& s) -> std::optional<sym::term> {
                 if (&s == &guide_side)
                     return g;
-                sym::term d = *g;
-                auto fam = *family_of(*s[0]);
-                d.id = fam.id;
-                d.role = fam.role;
-                d.latex = fam.latex;
-                d.subscript = fam.subscript;
-                return d;
+                return as_family(*g, *family_of(*s[0]));
             };
             p = other(first);
             q = other(second);
@@ -1186,7 +1231,35 @@ class expression_reader {
         auto def = state_.definitions.find(key);
         if (def != state_.definitions.end())
             return sym::make_named(s, def->second);
+        if (key == "\\text{ELBO}")
+            if (auto elbo = standard_elbo())
+                return sym::make_named(s, std::move(*elbo));
         return sym::make_symbol(sym::op::named, s);
+    }
+
+    // The ELBO a note names without defining it is the ELBO of its model and guide,
+    // E_{z ~ q}[log p(x, z) / q]: the quantity the word means wherever it is used. Only with
+    // one guide form to take it from; the assumption is reported.
+    std::optional<sym::term> standard_elbo() {
+        const sym::term* guide = state_.only_guide();
+        if (!guide && state_.guide_form)
+            guide = &*state_.guide_form;
+        if (!guide || guide->kids.empty() || state_.symbols.observed_letters().empty() ||
+            state_.symbols.model_letters().empty())
+            return std::nullopt;
+        auto model = state_.symbols.family(state_.symbols.model_letters().front());
+        if (!model)
+            return std::nullopt;
+        const sym::term x = state_.symbols.variable(state_.symbols.observed_letters().front());
+        const sym::term& z = guide->kids[0];
+        sym::term joint = sym::make_density(*model, {x, z}, {});
+        state_.assume("ELBO, which the note does not define, read as E_{" +
+                      std::string(z.latex.view()) + " ~ " + std::string(guide->latex.view()) +
+                      "}[log " + std::string(model->latex.view()) + "(" +
+                      std::string(x.latex.view()) + ", " + std::string(z.latex.view()) + ") / " +
+                      std::string(guide->latex.view()) + "]");
+        return sym::make_expectation(z, *guide,
+                                     sym::make_log(sym::make_quotient(std::move(joint), *guide)));
     }
 
     // log, exp: their argument is the bracket or the one factor after them.
@@ -1195,13 +1268,35 @@ class expression_reader {
         if (i >= end)
             return fail(at, "a function without its argument");
         std::optional<sym::term> argument;
-        if (bracket_at(v, i, end) && v[i]->kind != node_kind::group)
+        if (bracket_at(v, i, end) && v[i]->kind != node_kind::group) {
             argument = bracket(v, i, end);
-        else
+        } else {
+            // \log \frac{p(x, z)}{q(z)} \frac{q(z)}{p(z | x)} and \log p(x | z) p(z) are the
+            // log of the whole run of densities and fractions, as their authors mean; the run
+            // ends at anything else (\log p(x) \int q(z) dz is log p(x) times the integral).
+            const bool run = density_or_fraction_at(v, i, end);
             argument = factor(v, i, end);
+            while (argument && run && density_or_fraction_at(v, i, end)) {
+                auto next = factor(v, i, end);
+                if (!next)
+                    return std::nullopt;
+                argument = sym::make_product({std::move(*argument), std::move(*next)});
+            }
+        }
         if (!argument)
             return std::nullopt;
         return is_log ? sym::make_log(std::move(*argument)) : sym::make_exp(std::move(*argument));
+    }
+
+    // Whether v[i] begins a density applied to its arguments (p(x | z), q_\phi(z)) or a
+    // fraction.
+    bool density_or_fraction_at(const items& v, std::size_t i, std::size_t end) {
+        if (i >= end)
+            return false;
+        const node& n = unwrap(*v[i]);
+        if (n.kind == node_kind::command && in(n.name, {"frac", "dfrac", "tfrac", "cfrac"}))
+            return true;
+        return family_of(*v[i]).has_value() && bracket_at(v, i + 1, end);
     }
 
     std::optional<std::int64_t> integer(const std::vector<node>& script) {
@@ -1346,8 +1441,9 @@ class expression_reader {
             }
             return fail(n);
         }
-        if (in(word, {"\\log", "\\ln", "log", "ln"}) ||
-            (word.empty() && (spells(v, i, end, "log")))) {
+        // Log and log alike: some authors capitalize the function (Log(p(x))).
+        if (in(word, {"\\log", "\\ln", "log", "ln", "Log"}) ||
+            (word.empty() && (spells(v, i, end, "log") || spells(v, i, end, "Log")))) {
             i += word.empty() ? 3 : 1;
             return function(v, i, end, true, n);
         }
@@ -1355,7 +1451,8 @@ class expression_reader {
             i += word.empty() ? 3 : 1;
             return function(v, i, end, false, n);
         }
-        if (word == "l" && spells(v, i, end, "log")) {
+        if ((word == "l" && spells(v, i, end, "log")) ||
+            (word == "L" && spells(v, i, end, "Log"))) {
             i += 3;
             return function(v, i, end, true, n);
         }
@@ -1456,11 +1553,67 @@ inline bool is_operator(const node& n) {
     return is_symbol(n, {"+", "-", "\\cdot", "\\times", "/", "*"});
 }
 
+// An equation number as authors type it by hand: (2), (4.1), (A.3), [7], (*).
+inline bool is_equation_number(const std::vector<node>& children, std::size_t j) {
+    auto label_word = [](const std::string& w) {
+        if (w.empty() || w.size() > 8)
+            return false;
+        bool digit = false;
+        for (char c : w) {
+            digit = digit || std::isdigit(static_cast<unsigned char>(c));
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '*')
+                return false;
+        }
+        return digit || w == "*";
+    };
+    const node& n = children[j];
+    if (n.kind == node_kind::delimited && in(n.name, {"(", "["}) && j + 1 == children.size()) {
+        std::string w;
+        for (const node* c : items_of(n.children))
+            w += spelled(*c);
+        return label_word(w);
+    }
+    if (!is_symbol(n, {"(", "["}))
+        return false;
+    std::string w;
+    for (std::size_t k = j + 1; k < children.size(); ++k) {
+        if (is_symbol(children[k], {")", "]"}))
+            return k + 1 == children.size() && label_word(w);
+        w += spelled(children[k]);
+    }
+    return false;
+}
+
+// \quad or \qquad followed by \text, or by an equation number at the end of the row: the
+// rest of the row is the author's remark, whatever math it holds
+// (\quad \text{(} \int q = 1 \text{)}, \quad (2)).
+inline bool opens_remark(const std::vector<node>& children, std::size_t k) {
+    const node& n = children[k];
+    if (n.kind != node_kind::spacing || !in(n.name, {"\\quad", "\\qquad"}))
+        return false;
+    for (std::size_t j = k + 1; j < children.size(); ++j) {
+        if (children[j].kind == node_kind::spacing)
+            continue;
+        return is_text_item(children[j]) || is_equation_number(children, j);
+    }
+    return false;
+}
+
 inline std::vector<link> links_of(const row& r) {
     std::vector<link> links(1);
     links[0].where = r.where;
+    std::vector<const node*> remark;
+    bool in_remark = false;
     for (const auto& cell : r.cells)
-        for (const auto& item : cell.children) {
+        for (std::size_t k = 0; k < cell.children.size(); ++k) {
+            const node& item = cell.children[k];
+            if (!in_remark && opens_remark(cell.children, k))
+                in_remark = true;
+            if (in_remark) {
+                if (item.kind != node_kind::spacing)
+                    remark.push_back(&item);
+                continue;
+            }
             if (const node* rel = as_relation(item)) {
                 link next;
                 next.relation = rel->name;
@@ -1537,6 +1690,7 @@ inline std::vector<link> links_of(const row& r) {
         }
         add_annotation(l.annotation, remark_text(trailing));
     }
+    add_annotation(links.back().annotation, remark_text(remark));
     return links;
 }
 
@@ -1611,34 +1765,37 @@ inline std::string trimmed_step_text(std::string s) {
 // Before its opening delimiter on that line there may be only spaces and a list marker
 // (-, *, +, 1., 2)); after its closing delimiter on that line only spaces. Inline math
 // inside a sentence stays inline.
-inline bool acts_as_display(const math_block& block, const source_text& source) {
-    const math_piece& piece = block.piece;
-    if (piece.style == math_style::display)
-        return true;
-    std::string_view closing;
-    switch (piece.delimiter) {
-    case math_delimiter::dollar:
-        closing = "$";
-        break;
-    case math_delimiter::parenthesis:
-        closing = "\\)";
-        break;
-    case math_delimiter::escaped_parenthesis:
-        closing = "\\\\)";
-        break;
-    default:
-        return false;
-    }
+// Whether the words just before a piece of inline math make it a condition or a choice
+// rather than a claim: "equality holds when $q = p$", "let $z = g(\epsilon)$".
+inline bool introduced_as_condition(const std::string& text, const math_piece& piece) {
+    std::size_t end = std::min(piece.offset, text.size());
+    while (end > 0 && (text[end - 1] == '$' || text[end - 1] == '(' || text[end - 1] == '[' ||
+                       text[end - 1] == '\\'))
+        --end;
+    while (end > 0 && std::isspace(static_cast<unsigned char>(text[end - 1])))
+        --end;
+    std::size_t begin = end;
+    while (begin > 0 && std::isalpha(static_cast<unsigned char>(text[begin - 1])))
+        --begin;
+    std::string word = text.substr(begin, end - begin);
+    for (char& c : word)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return in(word,
+              {"when",     "whenever", "if",        "iff",    "unless",   "until",   "assume",
+               "assuming", "suppose",  "supposing", "let",    "set",      "setting", "where",
+               "with",     "given",    "for",       "choose", "choosing", "take",    "taking"});
+}
+
+// Whether a piece of math stands alone on its lines: nothing but spaces and at most one list
+// marker (-, *, +, 2., 2)) before its opening delimiter on that line, and nothing but spaces
+// after its closing one.
+inline bool stands_alone(const math_piece& piece, const source_text& source,
+                         std::string_view closing) {
     const std::string& text = source.text();
     std::size_t opening = opening_of(piece.delimiter).size();
     std::size_t close = piece.offset + piece.latex.size();
     if (piece.offset < opening || close > text.size() ||
         text.compare(close, closing.size(), closing.data(), closing.size()) != 0)
-        return false;
-    bool blank = true;
-    for (char c : piece.latex)
-        blank = blank && std::isspace(static_cast<unsigned char>(c));
-    if (blank)
         return false;
     std::size_t begin = piece.offset - opening;
     std::size_t line = begin;
@@ -1664,6 +1821,48 @@ inline bool acts_as_display(const math_block& block, const source_text& source) 
         if (!std::isspace(static_cast<unsigned char>(text[j])))
             return false;
     return true;
+}
+
+// Inline math set alone on its lines is read as a display.
+inline bool acts_as_display(const math_block& block, const source_text& source) {
+    const math_piece& piece = block.piece;
+    if (piece.style == math_style::display)
+        return true;
+    std::string_view closing;
+    switch (piece.delimiter) {
+    case math_delimiter::dollar:
+        closing = "$";
+        break;
+    case math_delimiter::parenthesis:
+        closing = "\\)";
+        break;
+    case math_delimiter::escaped_parenthesis:
+        closing = "\\\\)";
+        break;
+    default:
+        return false;
+    }
+    bool blank = true;
+    for (char c : piece.latex)
+        blank = blank && std::isspace(static_cast<unsigned char>(c));
+    if (blank)
+        return false;
+    return stands_alone(piece, source, closing);
+}
+
+// Display math inside a sentence ("a density $$q(z)$$ is fitted", as kramdown writes inline
+// math) is not set alone: an expression there is mentioned, not a step restating a chain.
+inline bool display_set_alone(const math_block& block, const source_text& source) {
+    switch (block.piece.delimiter) {
+    case math_delimiter::double_dollar:
+        return stands_alone(block.piece, source, "$$");
+    case math_delimiter::bracket:
+        return stands_alone(block.piece, source, "\\]");
+    case math_delimiter::escaped_bracket:
+        return stands_alone(block.piece, source, "\\\\]");
+    default:
+        return true;
+    }
 }
 
 // The number of the numbered list item ("2. Split the log:") that opens between `from`
@@ -1750,6 +1949,14 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
     // understood, so an aside between two steps (a general statement of Jensen's
     // inequality in its own block) does not cut the derivation it interrupts.
     std::optional<std::size_t> current, resumable, previous_block;
+    // A block that ends on a relation with nothing after it ("... \\geq E[..] =" and the next
+    // block "= ..."): the chain it belongs to, and the relation, which the next block's first
+    // expression completes.
+    struct dangling_relation {
+        std::size_t chain;
+        sym::relation relation;
+    };
+    std::optional<dangling_relation> dangling;
     auto start_chain = [&](source_position where, std::optional<sym::term> start) {
         out.chains.emplace_back();
         out.chains.back().where = where;
@@ -1799,8 +2006,11 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
             // Math set alone with single dollars restates a chain only as a numbered step;
             // otherwise it is a quantity named in passing ("the integral: $..$", a list of
             // the densities to find), not a new form of the derivation.
-            bool may_restate = block.piece.style == math_style::display || number > 0;
-            if (first_row && rows.size() == 1 && links.size() == 1 && restates && may_restate) {
+            bool may_restate =
+                (block.piece.style == math_style::display && display_set_alone(block, source)) ||
+                number > 0;
+            if (first_row && rows.size() == 1 && links.size() == 1 && restates && may_restate &&
+                !dangling) {
                 std::vector<labelled_part> labels;
                 reader.collect_labels(&labels);
                 auto next = reader.read(links[0].items);
@@ -1827,12 +2037,46 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
             }
             bool block_start = first_row;
             first_row = false;
+            // The first expression of a block completes the relation the previous one ended on.
+            std::optional<dangling_relation> completes;
+            if (block_start && dangling && !continues)
+                completes = dangling;
+            if (block_start && dangling && continues)
+                current = dangling->chain;
+            if (block_start)
+                dangling.reset();
+            // Whether this is the last row with anything in it, whose last relation may dangle.
+            bool last_row = true;
+            for (std::size_t j = k + 1; j < rows.size(); ++j)
+                last_row = last_row && rows[j]->empty();
             std::size_t row_end = k + 1 < rows.size()
                                       ? offset_of(source, rows[k + 1]->where)
                                       : block.piece.offset + block.piece.latex.size();
             bool row_understood = true;
             bool restated = false;
-            if (!continues) {
+            if (completes) {
+                std::vector<labelled_part> labels;
+                reader.collect_labels(&labels);
+                auto next = reader.read(links[0].items);
+                reader.collect_labels(nullptr);
+                chain& c = out.chains[completes->chain];
+                chain_step step;
+                step.relation = completes->relation;
+                step.file = source.name();
+                step.where = links[0].where;
+                step.labels = std::move(labels);
+                std::size_t from = offset_of(source, links[0].where);
+                std::size_t to = links.size() > 1 ? offset_of(source, links[1].where) : row_end;
+                if (to > from && to <= source.text().size())
+                    step.latex = trimmed_step_text(source.text().substr(from, to - from));
+                step.understood = next.has_value() && last_understood(c);
+                step.next = std::move(next);
+                row_understood = step.understood;
+                ++out.steps;
+                out.understood_steps += step.understood;
+                c.steps.push_back(std::move(step));
+                current = completes->chain;
+            } else if (!continues) {
                 std::vector<labelled_part> labels;
                 reader.collect_labels(&labels);
                 auto start = reader.read(links[0].items);
@@ -1866,6 +2110,14 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
                 reader.collect_labels(&labels);
                 auto term = reader.read(part.items);
                 reader.collect_labels(nullptr);
+                if (part.items.empty() && last_row && l + 1 == links.size() && current &&
+                    in(part.relation, {"=", ">=", "<="})) {
+                    dangling =
+                        dangling_relation{*current, part.relation == "="    ? sym::relation::eq
+                                                    : part.relation == ">=" ? sym::relation::ge
+                                                                            : sym::relation::le};
+                    continue;
+                }
                 if (part.items.empty()) {
                     const node& at = part.relation_base ? *part.relation_base : r.cells[0];
                     out.diagnostics.push_back(make_diagnostic(
@@ -1907,6 +2159,12 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
                     step.relation = sym::relation::ge;
                 else if (part.relation == "<=")
                     step.relation = sym::relation::le;
+                // A strict inequality is checked as the weak one: whatever refutes a >= b
+                // refutes a > b (equality, which only the strict one excludes, is not tested).
+                else if (part.relation == ">")
+                    step.relation = sym::relation::ge;
+                else if (part.relation == "<")
+                    step.relation = sym::relation::le;
                 else if (part.relation == "\\approx")
                     step.approximation = true;
                 else {
@@ -1936,6 +2194,67 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
         previous_block = current && last_understood(out.chains[*current]) ? current : std::nullopt;
         current.reset();
     }
+    // An identity written inline in a sentence ("since $p(x) = \int p(x, z)\,dz$, ...") is
+    // a claim too, and a one-step derivation of its own. Only one that is understood
+    // entirely is kept: inline math is mostly notation in passing, and what it does not say
+    // clearly is not reported step by step.
+    for (const auto& block : n.math) {
+        const source_text& source = n.source_of(block);
+        if (block.piece.style == math_style::display || acts_as_display(block, source))
+            continue;
+        if (introduced_as_condition(source.text(), block.piece))
+            continue;
+        auto rows = rows_in(block.tree);
+        if (rows.size() != 1)
+            continue;
+        auto links = links_of(*rows[0]);
+        if (links.size() < 2 || links[0].items.empty())
+            continue;
+        std::vector<diagnostic> quiet;
+        expression_reader reader(state, source, quiet);
+        chain c;
+        c.where = links[0].where;
+        c.start = reader.read(links[0].items);
+        auto has_density = [](auto&& self, const sym::term& t) -> bool {
+            if (t.is(sym::op::density))
+                return true;
+            for (const auto& k : t.kids)
+                if (self(self, k))
+                    return true;
+            return false;
+        };
+        bool whole = c.start.has_value() && has_density(has_density, *c.start);
+        for (std::size_t l = 1; whole && l < links.size(); ++l) {
+            const link& part = links[l];
+            chain_step step;
+            if (part.relation == "=")
+                step.relation = sym::relation::eq;
+            else if (in(part.relation, {">=", ">"}))
+                step.relation = sym::relation::ge;
+            else if (in(part.relation, {"<=", "<"}))
+                step.relation = sym::relation::le;
+            else
+                whole = false;
+            step.next = reader.read(part.items);
+            whole = whole && step.next.has_value() && quiet.empty();
+            step.understood = true;
+            step.file = source.name();
+            step.where = part.where;
+            step.annotation = part.annotation;
+            std::size_t from = offset_of(source, part.where);
+            std::size_t to = l + 1 < links.size() ? offset_of(source, links[l + 1].where)
+                                                  : block.piece.offset + block.piece.latex.size();
+            if (to > from && to <= source.text().size())
+                step.latex = trimmed_step_text(source.text().substr(from, to - from));
+            c.steps.push_back(std::move(step));
+        }
+        if (!whole)
+            continue;
+        out.steps += c.steps.size();
+        out.understood_steps += c.steps.size();
+        out.chains.push_back(std::move(c));
+    }
+
     // A row with no relation that nothing continued is not a derivation.
     std::vector<chain> kept;
     for (auto& c : out.chains)

@@ -4,6 +4,7 @@
 //
 //   elbocheck list                     the derivations, one per line
 //   elbocheck check [NAME...] [opts]   check them (all when no name is given)
+//   elbocheck check NOTE... [opts]     check the derivations in Markdown/LaTeX/notebook notes
 //   elbocheck docs --out DIR [opts]    write the step-by-step documentation into DIR
 //
 // Exit codes: 0 every step behaved as expected; 1 some step did not; 2 bad usage or input.
@@ -13,6 +14,8 @@
 #include "elbocheck/report/json_report.hpp"
 #include "elbocheck/report/junit_report.hpp"
 #include "elbocheck/report/text_report.hpp"
+#include "import_command.hpp"
+#include "note_command.hpp"
 #include "progress.hpp"
 
 #include <CLI/CLI.hpp>
@@ -83,6 +86,7 @@ struct check_options {
     std::string format = "text";
     std::string output;
     eval::sampling_settings sampling;
+    note_check_options notes; // the options only notes use
 };
 
 // Resolves the derivations named on the command line (all when none is).
@@ -110,6 +114,26 @@ inline bool select(const std::vector<sym::derivation_record>& all,
 
 inline int run_check(const check_options& o, const std::vector<sym::derivation_record>& all,
                      const streams& io) {
+    // Notes and built-in derivations are told apart by their spelling (note_command.hpp); one
+    // run checks one kind, so that every report format has one shape.
+    std::vector<std::string> notes, names;
+    for (const std::string& n : o.names)
+        (looks_like_note_path(n) ? notes : names).push_back(n);
+    if (!notes.empty() && !names.empty())
+        return usage_error(io, "give either notes (" + notes.front() +
+                                   ") or built-in derivations (" + names.front() +
+                                   "), not both in one run");
+    if (!notes.empty()) {
+        note_check_options n = o.notes;
+        n.paths = notes;
+        n.seed = o.seed;
+        n.models = o.models;
+        n.format = o.format;
+        n.output = o.output;
+        n.sampling = o.sampling;
+        return run_note_check(n, io.out, io.err);
+    }
+
     std::vector<const sym::derivation_record*> chosen;
     std::string unknown;
     if (!select(all, o.names, chosen, unknown))
@@ -227,7 +251,10 @@ inline int run_cli(int argc, const char* const* argv,
 
     check_options o;
     CLI::App* check = app.add_subcommand("check", "Check derivations (all when none is named)");
-    check->add_option("NAME", o.names, "Derivations to check (elbocheck list shows them)");
+    check->add_option("NAME", o.names,
+                      "Built-in derivations to check (elbocheck list shows them), or notes: "
+                      "Markdown (.md), notebooks (.ipynb), LaTeX (.tex) or text (.txt) files, "
+                      "and directories searched for them");
     check->add_option("--seed", o.seed, "Seed of the random models (reproducible)")
         ->capture_default_str();
     check
@@ -241,10 +268,43 @@ inline int run_cli(int argc, const char* const* argv,
         ->check(CLI::IsMember({"text", "json", "junit", "markdown"}));
     check->add_option("--output", o.output, "Write the report to FILE instead of standard output");
     add_sampling_options(*check, o.sampling);
+    check
+        ->add_option("--macros", o.notes.macros,
+                     "Notes: a LaTeX file of \\newcommand/\\def/\\DeclareMathOperator "
+                     "definitions read before every note (may be repeated)")
+        ->allow_extra_args(false);
+    check
+        ->add_option("--observed", o.notes.observed,
+                     "Notes: the letters of the observed variables (default: x; several: x,y or "
+                     "repeat the option)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    check
+        ->add_option("--latent", o.notes.latent,
+                     "Notes: the letters of the latent variables (default: z)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    check
+        ->add_option("--model", o.notes.model,
+                     "Notes: the letters of the model's densities (default: p, P)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    check
+        ->add_option("--guide", o.notes.guide,
+                     "Notes: the letters of the guide (variational) densities (default: q, Q)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    check->add_flag("--verbose", o.notes.verbose,
+                    "Notes: also print every construct the reader did not understand, and the "
+                    "roles it assumed");
 
     docs_options docs_opts;
     CLI::App* docs = app.add_subcommand(
         "docs", "Write the step-by-step documentation (Markdown, and HTML before KaTeX)");
+    std::vector<std::string> docs_notes;
+    docs->add_option("NOTE", docs_notes,
+                     "Notes to document instead of the built-in derivations: a page per note "
+                     "in DIR/notes/ (Markdown) and DIR/site/ (HTML), each step with its verdict");
     docs->add_option("--out", docs_opts.out,
                      "Directory to write derivations/ and site/ into (created if missing)")
         ->required();
@@ -255,6 +315,23 @@ inline int run_cli(int argc, const char* const* argv,
         ->capture_default_str()
         ->check(whole_number_up_to(100000));
     add_sampling_options(*docs, docs_opts.sampling);
+
+    std::vector<std::string> import_notes;
+    std::string import_output;
+    CLI::App* import_command = app.add_subcommand(
+        "import", "Write a note's derivations as a C++ file in the derivation language, each "
+                  "step claimed as the checker finds it (justified steps with the rules found, "
+                  "false or ill-formed ones as recorded mistakes), so that compiling the file "
+                  "checks the note in CI");
+    import_command
+        ->add_option("NOTE", import_notes,
+                     "Notes to import: Markdown (.md), notebooks (.ipynb), LaTeX (.tex) or text "
+                     "(.txt) files; several go into one file, a namespace each")
+        ->required();
+    import_command
+        ->add_option("-o,--output", import_output,
+                     "Write the C++ file to FILE instead of standard output")
+        ->type_name("FILE");
 
     try {
         app.parse(argc, argv);
@@ -275,8 +352,18 @@ inline int run_cli(int argc, const char* const* argv,
                          std::string(d.about.title).c_str());
         return exit_as_expected;
     }
-    if (app.got_subcommand("docs"))
-        return run_docs(docs_opts, catalog, io);
+    if (app.got_subcommand("import"))
+        return run_import(import_notes, import_output, io.out, io.err);
+    if (app.got_subcommand("docs")) {
+        if (docs_notes.empty())
+            return run_docs(docs_opts, catalog, io);
+        note_check_options n = o.notes;
+        n.paths = docs_notes;
+        n.seed = docs_opts.seed;
+        n.models = docs_opts.models;
+        n.sampling = docs_opts.sampling;
+        return run_note_docs(n, docs_opts.out, io.out, io.err);
+    }
     return run_check(o, catalog, io);
 }
 

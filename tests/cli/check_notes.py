@@ -11,6 +11,7 @@ wrong step; Markdown marks it; --observed/--latent and --macros change what is u
 and, when the seed documents are there, their exit codes are 000:1 001:0 002:0 003:0 004:1.
 """
 import json
+import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -28,12 +29,12 @@ def expect(condition, message):
 
 WRONG = """# A note with a dropped log
 
-Bayes' rule, then the log of a quotient:
+The evidence is constant in z, so it is its own expectation:
 
 $$
 \\begin{aligned}
-\\log p(x) &= \\log \\frac{p(x, z)}{p(z|x)} \\\\
-&= \\log p(x, z) - p(z|x)
+\\log p(x) &= \\mathbb{E}_{q(z|x)}[\\log p(x)] \\\\
+&= \\mathbb{E}_{q(z|x)}[p(x)]
 \\end{aligned}
 $$
 """
@@ -60,6 +61,7 @@ def main():
     seeds = Path(sys.argv[4]) if len(sys.argv) > 4 else None
     workdir.mkdir(parents=True, exist_ok=True)
     notes = workdir / "notes"
+    shutil.rmtree(notes, ignore_errors=True)  # a run before this one left its notes
     (notes / "sub").mkdir(parents=True, exist_ok=True)
     wrong, right = notes / "wrong.md", notes / "sub" / "right.md"
     wrong.write_text(WRONG)
@@ -67,7 +69,7 @@ def main():
 
     r = run(elbocheck, "check", str(wrong))
     expect(r.returncode == 1, f"a note with a wrong step exited {r.returncode}")
-    expect(f"{wrong}:8:1: error: step 1.2 (=) is false" in r.stdout,
+    expect(f"{wrong}:8:2: error: step 1.2 (=) is false" in r.stdout,
            f"no compiler-style error for the wrong step:\n{r.stdout}")
     expect("written:" in r.stdout and "understood:" in r.stdout,
            "the error does not show the step as written and as understood")
@@ -96,7 +98,7 @@ def main():
     jsonschema.validate(report, json.loads(schema_path.read_text()))
     steps = [s for n in report["notes"] for s in n["steps"]]
     bad = [s for s in steps if s["verdict"] == "false"]
-    expect(len(bad) == 1 and bad[0]["line"] == 8 and bad[0]["column"] == 1 and
+    expect(len(bad) == 1 and bad[0]["line"] == 8 and bad[0]["column"] == 2 and
            bad[0]["file"] == str(wrong), f"the false step in JSON: {bad}")
     expect(any("jensen" in s["rules"] for s in steps), "the Jensen step's rule is not in JSON")
     expect(report["summary"]["verdicts"]["false"] == 1, f"summary: {report['summary']}")

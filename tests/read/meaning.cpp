@@ -614,3 +614,15 @@ TEST_CASE("a differential over a letter that is no variable is still read", "[re
     CHECK(t->is(op::integral));
     CHECK(check_form(*t).problem == form_problem::integral_over_absent_variable);
 }
+
+TEST_CASE("an integral over the whole space written without its differential", "[read][meaning]") {
+    // The domain says what is integrated over when one latent variable is left free.
+    check_means(R"(\int_{-\infty}^{\infty} q(z) \log \frac{q(z)}{p(z|x)})",
+                lower(integral(z, q(z) * log(q(z) / p(z | x)))));
+    check_means(R"(\int_{\mathbb{R}} q(z|x) p(x|z))", lower(integral(z, q(z | x) * p(x | z))));
+    // With neither a differential nor a domain, what is integrated over is not said.
+    std::vector<read::diagnostic> problems;
+    auto bare = meaning_of(R"(\int q(z|x) \log p(x))", problems);
+    REQUIRE(bare);
+    CHECK(check_form(*bare).problem == form_problem::integral_without_variable);
+}

@@ -10,6 +10,7 @@
 #include "elbocheck/sym/order.hpp"
 #include "elbocheck/sym/relation.hpp"
 #include "elbocheck/sym/term.hpp"
+#include "elbocheck/sym/variables.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -1079,7 +1080,8 @@ class expression_reader {
     }
 
     std::optional<sym::term> integral(const items& v, std::size_t& i, std::size_t end,
-                                      const node* subscript_holder, bool is_sum) {
+                                      const node* subscript_holder, bool is_sum,
+                                      bool whole_line = false) {
         const node& at = *v[i];
         ++i;
         std::optional<sym::term> bound;
@@ -1126,7 +1128,26 @@ class expression_reader {
             return std::nullopt;
         if (bound)
             return sym::make_integral(std::move(*bound), std::move(*body));
-        (void)whole_space;
+        // The whole space written as the domain (\int_{\mathbb{R}}, \int_{-\infty}^{\infty})
+        // with no differential: the domain says what is integrated over when the integrand
+        // leaves one latent variable free, as \int_{\mathcal{Z}} does.
+        if ((whole_space || whole_line) && !is_sum) {
+            const sym::variable_set free = sym::free_variables(*body);
+            std::vector<sym::term> latent;
+            auto visit = [&](auto&& self, const sym::term& t) -> void {
+                if (t.is(sym::op::variable) &&
+                    t.role == static_cast<std::uint8_t>(sym::variable_role::latent) &&
+                    free.contains(t.id) &&
+                    std::none_of(latent.begin(), latent.end(),
+                                 [&](const sym::term& l) { return l.id == t.id; }))
+                    latent.push_back(t);
+                for (const auto& k : t.kids)
+                    self(self, k);
+            };
+            visit(visit, *body);
+            if (latent.size() == 1)
+                return sym::make_integral(std::move(latent[0]), std::move(*body));
+        }
         if (is_sum)
             return fail(at, "a sum without its variable");
         return sym::make_integral_without_differential(std::move(*body));
@@ -1402,7 +1423,7 @@ class expression_reader {
             if (base_word == "\\int" && n.has_subscript && n.has_superscript &&
                 remark_free_spelling(n.subscript) == "-\\infty" &&
                 in(remark_free_spelling(n.superscript), {"\\infty", "+\\infty"}))
-                return integral(v, i, end, nullptr, false);
+                return integral(v, i, end, nullptr, false, true);
             if (base_word == "\\int" && n.has_superscript)
                 return fail(n, "an integral over limits that are not the whole space");
             if (base_word == "e" && n.has_superscript && !n.has_subscript) {

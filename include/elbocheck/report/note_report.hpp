@@ -390,7 +390,12 @@ inline note_report check_note(const read::note& n, const read::note_meaning& mea
             r.latex = s.latex;
             r.author_words = s.annotation;
             if (k == 0 || s.where.line != previous.line) {
-                std::string prose = note_detail::prose_before(n, s, previous);
+                // The first step's words may come before the chain's first expression, in
+                // the sentence that introduces the display ("By Jensen's inequality:").
+                const read::source_position from =
+                    k == 0 ? read::source_position{c.where.line > 10 ? c.where.line - 10 : 0, 0}
+                           : previous;
+                std::string prose = note_detail::prose_before(n, s, from);
                 if (!prose.empty()) {
                     if (!r.author_words.empty())
                         r.author_words += " ";

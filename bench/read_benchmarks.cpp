@@ -1,6 +1,10 @@
 // Reading a note of about 1 MB: the five seed notes repeated until the text is that long,
-// read as Markdown (extraction, tokens, macros, parse). Reports bytes per second.
+// read as Markdown (extraction, tokens, macros, parse). Reports bytes per second. And checking
+// it as `elbocheck check` does: understood, every step judged by the rule search and on the
+// exact models.
+#include "elbocheck/eval/model_instances.hpp"
 #include "elbocheck/read.hpp"
+#include "elbocheck/report/note_report.hpp"
 
 #include <algorithm>
 #include <benchmark/benchmark.h>
@@ -56,6 +60,26 @@ void read_megabyte_note(benchmark::State& state) {
     state.counters["math_pieces"] = static_cast<double>(blocks);
 }
 BENCHMARK(read_megabyte_note)->Unit(benchmark::kMillisecond);
+
+// The whole check of the megabyte note, on the reference model and 100 random ones as
+// `elbocheck check` does by default. Counts the steps judged.
+void check_megabyte_note(benchmark::State& state) {
+    const std::string& text = megabyte_note();
+    const auto instances = elbocheck::eval::make_instances(100);
+    std::size_t steps = 0, understood = 0;
+    for (auto _ : state) {
+        const auto n = elbocheck::read::read_note("big.md", text);
+        const auto meaning = elbocheck::read::understand_note(n);
+        const auto report = elbocheck::report::check_note(n, meaning, instances.bindings);
+        steps = report.steps.size();
+        understood = steps - report.count(elbocheck::report::note_verdict::not_understood);
+        benchmark::DoNotOptimize(report);
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+    state.counters["steps"] = static_cast<double>(steps);
+    state.counters["understood"] = static_cast<double>(understood);
+}
+BENCHMARK(check_megabyte_note)->Unit(benchmark::kSecond)->Iterations(1);
 
 // One line of a megabyte with a quarter of a million inline pieces: positions must come from
 // walking on, not from rescanning the line for each piece (which would take hours).

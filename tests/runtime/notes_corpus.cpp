@@ -119,11 +119,14 @@ TEST_CASE("the corpus of real notes: mistakes found where a careful reader finds
                 unlisted_flags);
     CHECK(clean_unflagged == clean);
     CHECK(with_mistakes >= 5);
-    // The level reached, as a floor that catches a regression: 6 of the 8 notes with
-    // mistakes have their first wrong step found (F1 85.7). The issue's target, 88 (the best
-    // published model's F1 on ProcessBench), is not reached yet: 04's first wrong step is
-    // written with diffusion notation (x_{1:T} as the latents of x_0) and 05's inside an
-    // arg min, neither of which the reader understands.
-    CHECK(mistakes_found >= 6);
-    CHECK(f1 >= 85.7);
+    // The level reached, as a floor that catches a regression: 9 of the 14 notes with
+    // mistakes have their first wrong step found, and no clean note is flagged (F1 78.3).
+    // Notes 31-40 were gathered after the checker was tuned on 01-22 and are its held-out
+    // part: there it found 3 of 6 first mistakes and flagged none of 4 clean notes. The
+    // issue's target, 88 (the best published model's F1 on ProcessBench), is not reached:
+    // the missed first mistakes are in diffusion notation (04), inside an arg min (05), a
+    // generic statement of Jensen's inequality (32), a missing operator read as a product
+    // (34) and an entropy in place of an expectation (39).
+    CHECK(mistakes_found >= 9);
+    CHECK(f1 >= 78.2);
 }

@@ -1,6 +1,7 @@
 // libFuzzer target for the notes reader: any bytes, read as a Markdown note, a TeX note, a
-// notebook and a macros file. The reader promises no exception, no crash and bounded work
-// for every input; the sanitizers and libFuzzer's timeout check the promise.
+// notebook and a macros file, and the Markdown note's meaning (terms and chains of steps).
+// The reader promises no exception, no crash and bounded work for every input; the
+// sanitizers and libFuzzer's timeout check the promise.
 #include "elbocheck/read.hpp"
 
 #include <cstddef>
@@ -36,7 +37,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     read_options options;
     options.expansion.max_tokens = 1U << 16U;
     volatile std::size_t sink = 0;
-    sink = sink + touch(read_note("fuzz.md", text, options));
+    const note markdown = read_note("fuzz.md", text, options);
+    sink = sink + touch(markdown);
+    const note_meaning meaning = understand_note(markdown);
+    for (const auto& c : meaning.chains)
+        for (const auto& step : c.steps) {
+            if (step.where.line == 0)
+                std::abort(); // every step must point somewhere
+            sink = sink + step.latex.size() + (step.next ? step.next->kids.size() : 0);
+        }
     sink = sink + touch(read_note("fuzz.tex", text, options));
     sink = sink + touch(read_note("fuzz.ipynb", text, options));
     macro_table macros;

@@ -8,7 +8,7 @@ Writes small notes into WORKDIR and checks: a wrong step is reported like a comp
 mixed with built-in names, exit 2 with the file named; directories are searched; JSON
 validates against the schema and carries file/line/column; JUnit parses with a failure on the
 wrong step; Markdown marks it; --observed/--latent and --macros change what is understood;
-and, when the seed documents are there, their exit codes are 000:1 001:0 002:0 003:0 004:1.
+`docs` writes a page per note and an index; and, when the seed documents are there, their exit codes are 000:1 001:0 002:0 003:0 004:1.
 """
 import json
 import shutil
@@ -133,6 +133,35 @@ def main():
     expect(verdict == "justified", f"--macros: the step is {verdict}")
     r = run(elbocheck, "check", "--macros", str(workdir / "nope.tex"), str(macro_note))
     expect(r.returncode == 2 and "nope.tex" in r.stderr, "a missing --macros file")
+
+    # docs: a page per note and an index linking them, the wrong step shown with what is wrong.
+    out_dir = workdir / "docs-out"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    r = run(elbocheck, "docs", "--out", str(out_dir), str(wrong), str(right))
+    expect(r.returncode == 0, f"docs for notes exited {r.returncode}: {r.stderr}")
+    index_html = out_dir / "site" / "notes-index.html"
+    index_md = out_dir / "notes" / "notes-index.md"
+    expect(index_html.is_file() and index_md.is_file(), "docs wrote no index of the notes")
+    if index_html.is_file() and index_md.is_file():
+        expect('href="note-wrong.html"' in index_html.read_text() and
+               'href="note-right.html"' in index_html.read_text(),
+               "the HTML index does not link both note pages")
+        expect("(note-wrong.md)" in index_md.read_text() and "line 8" in index_md.read_text(),
+               f"the Markdown index lacks the link or the first wrong line:\n{index_md.read_text()}")
+    page = out_dir / "notes" / "note-wrong.md"
+    expect(page.is_file() and "What is wrong" in page.read_text() and
+           f"{wrong}:8:2" in page.read_text(), "the wrong note's page does not show the step")
+    expect((out_dir / "site" / "style.css").is_file(), "docs wrote no stylesheet")
+    # docs takes the notes' options: --macros makes the macro note's step understood.
+    r = run(elbocheck, "docs", "--out", str(out_dir), "--macros", str(macros), str(macro_note))
+    macro_page = out_dir / "notes" / "note-macros.md"
+    expect(r.returncode == 0 and macro_page.is_file() and "justified" in macro_page.read_text(),
+           "docs --macros did not use the macro file")
+    empty = workdir / "empty"
+    empty.mkdir(exist_ok=True)
+    r = run(elbocheck, "docs", "--out", str(out_dir), str(empty))
+    expect(r.returncode == 2 and "no notes" in r.stderr,
+           f"docs on a directory without notes: exit {r.returncode}, {r.stderr!r}")
 
     if seeds and seeds.is_dir():
         for name, code in (("000", 1), ("001", 0), ("002", 0), ("003", 0), ("004", 1)):

@@ -18,11 +18,9 @@ namespace fs = std::filesystem;
 using namespace elbocheck;
 
 std::string imported(const fs::path& p) {
-    const read::note n = read::read_note(p.string(), note_checking::slurp(p));
-    const read::note_meaning meaning = read::understand_note(n);
-    const report::note_report r =
-        report::check_note(n, meaning, note_checking::instances().bindings);
-    return report::import_note(meaning, r, p.filename().string());
+    const tools::checked_note checked =
+        note_checking::check_text(p.string(), note_checking::slurp(p));
+    return report::import_note(checked.meaning, checked.report, p.filename().string());
 }
 
 bool contains(const std::string& text, const std::string& part) {

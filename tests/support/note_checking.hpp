@@ -1,10 +1,10 @@
 #pragma once
 // Checking a note file end to end in tests: read it, understand it, check every step on the
-// exact models, exactly as `elbocheck check NOTE` does (tools/elbocheck/note_command.cpp).
+// exact models, exactly as `elbocheck check NOTE` does, through the one compiled copy of the
+// checker (tools/elbocheck/note_pipeline.hpp), so a test costs a parse and not an instantiation.
 
 #include "elbocheck/eval/model_instances.hpp"
-#include "elbocheck/read.hpp"
-#include "elbocheck/report/note_report.hpp"
+#include "note_pipeline.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -25,13 +25,15 @@ inline const elbocheck::eval::instance_set& instances() {
     return set;
 }
 
-inline elbocheck::report::note_report check_file(const std::filesystem::path& p) {
+// The note `text` as the file `path` (its format from the extension), with the usual roles.
+inline elbocheck::tools::checked_note check_text(const std::string& path, const std::string& text) {
     using namespace elbocheck;
-    const read::note n = read::read_note(p.string(), slurp(p));
-    const read::note_meaning meaning = read::understand_note(n);
-    report::note_report r = report::check_note(n, meaning, instances().bindings);
-    r.assumptions = meaning.assumptions;
-    return r;
+    return tools::check_note_text(path, text, read::meaning_context{}, {}, read::macro_table{},
+                                  instances());
+}
+
+inline elbocheck::report::note_report check_file(const std::filesystem::path& p) {
+    return check_text(p.string(), slurp(p)).report;
 }
 
 // The line of the first step found false or ill-formed, in reading order; 0 when none is.

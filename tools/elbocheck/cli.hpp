@@ -54,6 +54,32 @@ inline CLI::Validator whole_number_up_to(std::size_t largest) {
 inline constexpr std::size_t max_samples = 100'000'000, max_threads = 1024;
 
 // --samples and --threads, shared by check and docs so that both validate them alike.
+// What a note is read with: macros from files, and the letters of each role when the note's
+// own notation does not show them (check and docs alike).
+inline void add_note_options(CLI::App& app, note_check_options& notes) {
+    app.add_option("--macros", notes.macros,
+                   "Notes: a LaTeX file of \\newcommand/\\def/\\DeclareMathOperator "
+                   "definitions read before every note (may be repeated)")
+        ->allow_extra_args(false);
+    app.add_option("--observed", notes.roles.observed,
+                   "Notes: the letters of the observed variables (default: x; several: x,y or "
+                   "repeat the option)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    app.add_option("--latent", notes.roles.latent,
+                   "Notes: the letters of the latent variables (default: z)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    app.add_option("--model", notes.roles.model,
+                   "Notes: the letters of the model's densities (default: p, P)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    app.add_option("--guide", notes.roles.guide,
+                   "Notes: the letters of the guide (variational) densities (default: q, Q)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+}
+
 inline void add_sampling_options(CLI::App& command, eval::sampling_settings& s) {
     command
         .add_option("--samples", s.samples,
@@ -268,32 +294,7 @@ inline int run_cli(int argc, const char* const* argv,
         ->check(CLI::IsMember({"text", "json", "junit", "markdown"}));
     check->add_option("--output", o.output, "Write the report to FILE instead of standard output");
     add_sampling_options(*check, o.sampling);
-    check
-        ->add_option("--macros", o.notes.macros,
-                     "Notes: a LaTeX file of \\newcommand/\\def/\\DeclareMathOperator "
-                     "definitions read before every note (may be repeated)")
-        ->allow_extra_args(false);
-    check
-        ->add_option("--observed", o.notes.observed,
-                     "Notes: the letters of the observed variables (default: x; several: x,y or "
-                     "repeat the option)")
-        ->delimiter(',')
-        ->allow_extra_args(false);
-    check
-        ->add_option("--latent", o.notes.latent,
-                     "Notes: the letters of the latent variables (default: z)")
-        ->delimiter(',')
-        ->allow_extra_args(false);
-    check
-        ->add_option("--model", o.notes.model,
-                     "Notes: the letters of the model's densities (default: p, P)")
-        ->delimiter(',')
-        ->allow_extra_args(false);
-    check
-        ->add_option("--guide", o.notes.guide,
-                     "Notes: the letters of the guide (variational) densities (default: q, Q)")
-        ->delimiter(',')
-        ->allow_extra_args(false);
+    add_note_options(*check, o.notes);
     check->add_flag("--verbose", o.notes.verbose,
                     "Notes: also print every construct the reader did not understand, and the "
                     "roles it assumed");
@@ -303,8 +304,9 @@ inline int run_cli(int argc, const char* const* argv,
         "docs", "Write the step-by-step documentation (Markdown, and HTML before KaTeX)");
     std::vector<std::string> docs_notes;
     docs->add_option("NOTE", docs_notes,
-                     "Notes to document instead of the built-in derivations: a page per note "
-                     "in DIR/notes/ (Markdown) and DIR/site/ (HTML), each step with its verdict");
+                     "Notes (files or directories) to document instead of the built-in "
+                     "derivations: a page per note in DIR/notes/ (Markdown) and DIR/site/ "
+                     "(HTML), each step with its verdict, and an index of them (notes-index)");
     docs->add_option("--out", docs_opts.out,
                      "Directory to write derivations/ and site/ into (created if missing)")
         ->required();
@@ -315,6 +317,7 @@ inline int run_cli(int argc, const char* const* argv,
         ->capture_default_str()
         ->check(whole_number_up_to(100000));
     add_sampling_options(*docs, docs_opts.sampling);
+    add_note_options(*docs, o.notes);
 
     std::vector<std::string> import_notes;
     std::string import_output;

@@ -1,10 +1,8 @@
 // `elbocheck import`: see import_command.hpp.
 #include "import_command.hpp"
 
-#include "elbocheck/eval/model_instances.hpp"
-#include "elbocheck/read.hpp"
 #include "elbocheck/report/note_import.hpp"
-#include "elbocheck/report/note_report.hpp"
+#include "note_pipeline.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -33,10 +31,10 @@ int run_import(const std::vector<std::string>& notes, const std::string& output,
             std::fprintf(err, "elbocheck import: cannot read %s\n", path.c_str());
             return 2;
         }
-        read::macro_table macros;
-        const read::note n = read::read_note(path, *text, macros);
-        const read::note_meaning meaning = read::understand_note(n);
-        const report::note_report r = report::check_note(n, meaning, instances.bindings);
+        const checked_note checked = check_note_text(path, *text, read::meaning_context{}, {},
+                                                     read::macro_table{}, instances);
+        const read::note_meaning& meaning = checked.meaning;
+        const report::note_report& r = checked.report;
         const std::string file = std::filesystem::path(path).filename().string();
         std::string name = "elbocheck::imported::" + report::import_detail::identifier_from(file);
         // Two notes of the same name in one file get namespaces of their own.

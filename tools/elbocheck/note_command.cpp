@@ -66,32 +66,6 @@ bool collect_notes(const std::vector<std::string>& paths, std::vector<fs::path>&
     return true;
 }
 
-std::string letters(const std::vector<std::string>& list) {
-    std::string out;
-    for (const auto& l : list)
-        out += (out.empty() ? "" : ", ") + l;
-    return out;
-}
-
-// The roles, as given on the command line or the usual ones, and the sentence that says so.
-read::meaning_context context_of(const note_check_options& o, std::vector<std::string>& said) {
-    read::meaning_context ctx;
-    auto take = [&](const std::vector<std::string>& given, std::vector<std::string>& into,
-                    const char* role, const char* option) {
-        if (!given.empty())
-            into = given;
-        said.push_back(letters(into) + " " + role + " (" +
-                       (given.empty() ? std::string("the usual reading; set with ") + option
-                                      : std::string("from ") + option) +
-                       ")");
-    };
-    take(o.observed, ctx.observed, "observed", "--observed");
-    take(o.latent, ctx.latent, "latent", "--latent");
-    take(o.model, ctx.model_families, "the model", "--model");
-    take(o.guide, ctx.guide_families, "the guide", "--guide");
-    return ctx;
-}
-
 // Reads, understands and checks every file; a file that cannot be read is named on `err`.
 std::vector<report::note_report> check_files(const note_check_options& o,
                                              const std::vector<fs::path>& files,
@@ -99,7 +73,7 @@ std::vector<report::note_report> check_files(const note_check_options& o,
                                              const eval::instance_set& instances, std::FILE* err,
                                              bool& unreadable) {
     std::vector<std::string> assumed;
-    const read::meaning_context ctx = context_of(o, assumed);
+    const read::meaning_context ctx = meaning_context_of(o.roles, assumed);
     std::vector<report::note_report> reports;
     progress bar(files.size(), "checking notes");
     for (const fs::path& path : files) {
@@ -111,14 +85,9 @@ std::vector<report::note_report> check_files(const note_check_options& o,
             bar.advance();
             continue;
         }
-        read::macro_table macros = given_macros; // a note's own macros stay in that note
-        const read::note n = read::read_note(path.string(), *text, macros);
-        const read::note_meaning meaning = read::understand_note(n, ctx);
-        report::note_report r = report::check_note(n, meaning, instances.bindings, o.sampling);
-        r.assumptions = assumed;
-        r.assumptions.insert(r.assumptions.end(), meaning.assumptions.begin(),
-                             meaning.assumptions.end());
-        reports.push_back(std::move(r));
+        reports.push_back(
+            check_note_text(path.string(), *text, ctx, assumed, given_macros, instances, o.sampling)
+                .report);
         bar.advance();
     }
     bar.finish();
@@ -138,6 +107,30 @@ bool load_given_macros(const note_check_options& o, read::macro_table& macros, s
             std::fprintf(err, "%s\n", d.to_string().c_str());
     }
     return true;
+}
+
+// What `check` and `docs` both need before reading a note: the files (at least one), the
+// macros of --macros and the exact models. Returns 0, or the exit code after saying why.
+int prepare_notes(const note_check_options& o, const char* command, std::vector<fs::path>& files,
+                  read::macro_table& given_macros, eval::instance_set& instances, std::FILE* err) {
+    auto usage = [&](const std::string& message) {
+        std::fprintf(err, "elbocheck: %s (see: elbocheck %s --help)\n", message.c_str(), command);
+        return 2;
+    };
+    std::string problem;
+    if (!collect_notes(o.paths, files, problem))
+        return usage(problem);
+    if (files.empty())
+        return usage("no notes (.md, .markdown, .ipynb, .tex, .ltx, .txt) under the paths given");
+    if (!load_given_macros(o, given_macros, err, problem))
+        return usage(problem);
+    try {
+        instances = eval::make_instances(o.models, o.seed);
+    } catch (const std::exception& e) {
+        std::fprintf(err, "elbocheck: could not build the model instances: %s\n", e.what());
+        return 2;
+    }
+    return 0;
 }
 
 bool write_file(const fs::path& path, const std::string& content, std::string& problem) {
@@ -162,40 +155,33 @@ bool write_file(const fs::path& path, const std::string& content, std::string& p
 
 int run_note_docs(const note_check_options& o, const std::string& out_dir, std::FILE* out,
                   std::FILE* err) {
-    auto usage = [&](const std::string& message) {
-        std::fprintf(err, "elbocheck: %s (see: elbocheck docs --help)\n", message.c_str());
-        return 2;
-    };
     std::vector<fs::path> files;
-    std::string problem;
-    if (!collect_notes(o.paths, files, problem))
-        return usage(problem);
     read::macro_table given_macros;
-    if (!load_given_macros(o, given_macros, err, problem))
-        return usage(problem);
     eval::instance_set instances;
-    try {
-        instances = eval::make_instances(o.models, o.seed);
-    } catch (const std::exception& e) {
-        std::fprintf(err, "elbocheck: could not build the model instances: %s\n", e.what());
-        return 2;
-    }
+    if (int code = prepare_notes(o, "docs", files, given_macros, instances, err))
+        return code;
     bool unreadable = false;
     const auto reports = check_files(o, files, given_macros, instances, err, unreadable);
-    std::size_t written = 0;
+    const fs::path root(out_dir);
+    std::vector<std::pair<fs::path, std::string>> pages;
     for (const auto& r : reports) {
         const report::page page = report::note_page(r);
-        const fs::path root(out_dir);
-        if (!write_file(root / "notes" / (page.name + ".md"), report::to_markdown(page), problem) ||
-            !write_file(root / "site" / (page.name + ".html"), report::to_html(page), problem))
-            return usage(problem);
-        written += 2;
+        pages.emplace_back(root / "notes" / (page.name + ".md"), report::to_markdown(page));
+        pages.emplace_back(root / "site" / (page.name + ".html"), report::to_html(page));
     }
-    if (!write_file(fs::path(out_dir) / "site" / "style.css", std::string(report::site_stylesheet),
-                    problem))
-        return usage(problem);
-    std::fprintf(out, "wrote %zu files for %zu notes to %s\n", written + 1, reports.size(),
-                 out_dir.c_str());
+    const report::page index = report::note_index_page(reports);
+    pages.emplace_back(root / "notes" / (index.name + ".md"), report::to_markdown(index));
+    pages.emplace_back(root / "site" / (index.name + ".html"), report::to_html(index));
+    pages.emplace_back(root / "site" / "style.css", std::string(report::site_stylesheet));
+    std::string problem;
+    for (const auto& [path, content] : pages)
+        if (!write_file(path, content, problem)) {
+            std::fprintf(err, "elbocheck: %s\n", problem.c_str());
+            return 2;
+        }
+    std::fprintf(out, "wrote %zu files for %zu notes to %s (index: %s)\n", pages.size(),
+                 reports.size(), out_dir.c_str(),
+                 (root / "site" / (index.name + ".html")).string().c_str());
     return unreadable ? 2 : 0;
 }
 
@@ -207,36 +193,22 @@ bool looks_like_note_path(const std::string& argument) {
 }
 
 int run_note_check(const note_check_options& o, std::FILE* out, std::FILE* err) {
-    auto usage = [&](const std::string& message) {
-        std::fprintf(err, "elbocheck: %s (see: elbocheck check --help)\n", message.c_str());
-        return 2;
-    };
     std::vector<fs::path> files;
-    std::string problem;
-    if (!collect_notes(o.paths, files, problem))
-        return usage(problem);
-    if (files.empty())
-        return usage("no notes (.md, .markdown, .ipynb, .tex, .ltx, .txt) under the paths given");
-
     read::macro_table given_macros;
-    if (!load_given_macros(o, given_macros, err, problem))
-        return usage(problem);
+    eval::instance_set instances;
+    if (int code = prepare_notes(o, "check", files, given_macros, instances, err))
+        return code;
 
     std::FILE* sink = out;
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(nullptr, &std::fclose);
     if (!o.output.empty()) {
         file.reset(std::fopen(o.output.c_str(), "w"));
-        if (!file)
-            return usage("cannot write '" + o.output + "': " + std::strerror(errno));
+        if (!file) {
+            std::fprintf(err, "elbocheck: cannot write '%s': %s\n", o.output.c_str(),
+                         std::strerror(errno));
+            return 2;
+        }
         sink = file.get();
-    }
-
-    eval::instance_set instances;
-    try {
-        instances = eval::make_instances(o.models, o.seed);
-    } catch (const std::exception& e) {
-        std::fprintf(err, "elbocheck: could not build the model instances: %s\n", e.what());
-        return 2;
     }
 
     bool unreadable = false;
@@ -264,8 +236,10 @@ int run_note_check(const note_check_options& o, std::FILE* out, std::FILE* err) 
             report::write_note_text(sink, r, colors, text_options);
         report::write_note_summary(sink, reports, colors);
     }
-    if (std::ferror(sink))
-        return usage("writing the report failed");
+    if (std::ferror(sink)) {
+        std::fprintf(err, "elbocheck: writing the report failed\n");
+        return 2;
+    }
     if (unreadable)
         return 2;
     return errors == 0 ? 0 : 1;

@@ -5,6 +5,7 @@
 
 #include "elbocheck/eval/sampling_settings.hpp"
 #include "elbocheck/model/random_models.hpp"
+#include "note_pipeline.hpp"
 
 #include <cstdint>
 #include <cstdio>
@@ -16,7 +17,7 @@ namespace elbocheck::tools {
 struct note_check_options {
     std::vector<std::string> paths;  // files, and directories to search for notes
     std::vector<std::string> macros; // --macros files, read before every note
-    std::vector<std::string> observed, latent, model, guide; // letters; empty: the defaults
+    note_roles roles;                // letters; empty: the usual reading
     bool verbose = false;
     std::uint64_t seed = model::default_model_seed;
     std::size_t models = 100;
@@ -37,8 +38,9 @@ int run_note_check(const note_check_options& o, std::FILE* out, std::FILE* err);
 
 // `elbocheck docs --out DIR NOTE...`: a page per note, DIR/notes/<page>.md and
 // DIR/site/<page>.html (with the site's stylesheet), each step with its verdict and the wrong
-// ones shown with what is wrong. Exit 0 when every page is written, 2 when a note cannot be
-// read or a file cannot be written (the verdicts are on the pages; `check` reports them).
+// ones shown with what is wrong, and an index of the notes (DIR/notes/README.md,
+// DIR/site/notes.html). Exit 0 when every page is written, 2 on bad usage, when a note cannot
+// be read or a file cannot be written (the verdicts are on the pages; `check` reports them).
 int run_note_docs(const note_check_options& o, const std::string& out_dir, std::FILE* out,
                   std::FILE* err);
 

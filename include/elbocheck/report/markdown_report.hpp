@@ -119,15 +119,22 @@ inline void markdown_block(std::string& out, const block& b, std::string_view si
         out += "$$\n" + b.latex + "\n$$\n\n";
         break;
     case block::kind::list:
-        for (const line& item : b.items)
-            out += "- " + markdown_line(item) + "\n";
+        // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "- " + std::string.
+        for (const line& item : b.items) {
+            out += "- ";
+            out += markdown_line(item);
+            out += "\n";
+        }
         out += "\n";
         break;
     case block::kind::table:
         for (std::size_t r = 0; r < b.rows.size(); ++r) {
             out += "|";
-            for (const line& cell : b.rows[r])
-                out += " " + markdown_line(cell, true) + " |";
+            for (const line& cell : b.rows[r]) {
+                out += " ";
+                out += markdown_line(cell, true);
+                out += " |";
+            }
             out += "\n";
             if (r == 0) {
                 out += "|";

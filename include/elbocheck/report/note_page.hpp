@@ -136,4 +136,43 @@ inline page note_page(const note_report& n) {
     return p;
 }
 
+// The index of a run of `elbocheck docs --out DIR NOTE...`: one row per note, linking to its
+// page, with what was found in it; the notes with a false or ill-formed step first named.
+inline page note_index_page(const std::vector<note_report>& notes) {
+    using namespace note_detail;
+    page p;
+    p.name = "notes-index";
+    p.title = "Notes checked";
+    p.blocks.push_back(heading(1, {words("Notes checked")}));
+    std::size_t with_errors = 0;
+    for (const note_report& n : notes)
+        with_errors += n.errors() > 0 ? 1 : 0;
+    p.blocks.push_back(paragraph(
+        {words(std::to_string(notes.size()) + (notes.size() == 1 ? " note" : " notes") +
+               " checked; " + std::to_string(with_errors) + " with a false or ill-formed step.")}));
+    std::vector<std::vector<line>> rows;
+    rows.push_back({{words("note")},
+                    {words("steps")},
+                    {words("justified")},
+                    {words("false or ill-formed")},
+                    {words("not understood")},
+                    {words("first wrong step")}});
+    for (const note_report& n : notes) {
+        const note_step_report* first = n.first_error();
+        rows.push_back({{link_to(n.file, page_name_of(n.file))},
+                        {words(std::to_string(n.steps.size()))},
+                        {words(std::to_string(n.count(note_verdict::justified)))},
+                        n.errors()
+                            ? line{mark(badge::unexpected), words(" " + std::to_string(n.errors()))}
+                            : line{words("0")},
+                        {words(std::to_string(n.count(note_verdict::not_understood)))},
+                        first ? line{words("line " + std::to_string(first->where.line) + ", step " +
+                                           std::to_string(first->derivation) + "." +
+                                           std::to_string(first->index))}
+                              : line{words("-")}});
+    }
+    p.blocks.push_back(table(std::move(rows)));
+    return p;
+}
+
 } // namespace elbocheck::report

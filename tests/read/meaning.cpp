@@ -565,6 +565,11 @@ TEST_CASE("the log of a run of densities and fractions", "[read][meaning]") {
     // Anything else ends the run: log p(x) times the integral.
     check_means(R"(\log p(x) \int q(z|x) dz)", lower(log(p(x)) * integral(z, q(z | x))));
     check_means(R"(Log(p(x)))", lower(log(p(x))));
+    // Braces do not show: \log{p - \log q} is seen, and meant, as log p - log q; brackets that
+    // show keep the log over the whole sum.
+    check_means(R"(\log{p(x, z) - \log{q(z|x)}})", lower(log(p(x, z)) - log(q(z | x))));
+    check_means(R"(\log\left(p(x, z) - q(z|x)\right))", lower(log(p(x, z) - q(z | x))));
+    check_means(R"(\log{\frac{p(x, z)}{q(z|x)}})", lower(log(p(x, z) / q(z | x))));
 }
 
 TEST_CASE("remarks and equation numbers after \\quad are the author's, not math",

@@ -2,6 +2,7 @@
 // the author's words and brace labels add, and how a mistake is reported once.
 #include "support/note_checking.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <string>
 
@@ -11,9 +12,7 @@ using report::note_verdict;
 namespace {
 
 report::note_report check_text(const std::string& markdown) {
-    const read::note n = read::read_note("t.md", markdown);
-    const read::note_meaning meaning = read::understand_note(n);
-    return report::check_note(n, meaning, note_checking::instances().bindings);
+    return note_checking::check_text("t.md", markdown).report;
 }
 
 const report::note_step_report* step_on_line(const report::note_report& r, std::uint32_t line,
@@ -123,4 +122,156 @@ TEST_CASE("equating the guide with something is a choice, not a step", "[notes]"
     REQUIRE(r.steps.size() == 1);
     CHECK(r.steps[0].verdict == note_verdict::assumption);
     CHECK(r.errors() == 0);
+}
+
+TEST_CASE("the entropy H(q) is -E_q[log q]; writing it for another expectation is caught",
+          "[notes]") {
+    // A correct use, in three spellings of the entropy.
+    for (const char* h : {"H(q(z|x))", "\\mathcal{H}[q(z|x)]", "\\mathbb{H}(q(z|x))"}) {
+        const auto right =
+            check_text(std::string("$$\\mathbb{E}_{q(z|x)}[\\log \\frac{p(x, z)}{q(z|x)}] = "
+                                   "\\mathbb{E}_{q(z|x)}[\\log p(x, z)] + ") +
+                       h + "$$\n");
+        REQUIRE(right.steps.size() == 1);
+        CHECK(right.steps[0].understood());
+        CHECK_FALSE(right.steps[0].is_error());
+    }
+    // E_q[log p(z)] is not the entropy (the slip of a 2023 blog post in tests/notes).
+    const auto wrong = check_text("$$\\mathbb{E}_{q(z|x)}[\\log p(x, z)] - "
+                                  "\\mathbb{E}_{q(z|x)}[\\log p(z)] = "
+                                  "\\mathbb{E}_{q(z|x)}[\\log p(x, z)] - H(q(z|x))$$\n");
+    REQUIRE(wrong.steps.size() == 1);
+    CHECK(wrong.steps[0].verdict == note_verdict::false_step);
+    // The cross-entropy H(q, p) is -E_q[log p].
+    const auto cross = check_text("$$-\\mathbb{E}_{q(z|x)}[\\log p(z)] = H(q(z|x), p(z))$$\n");
+    REQUIRE(cross.steps.size() == 1);
+    CHECK(cross.steps[0].understood());
+    CHECK_FALSE(cross.steps[0].is_error());
+}
+
+TEST_CASE("the guide shows the roles: what it draws is latent, what it is given is observed",
+          "[notes]") {
+    // Letters no default names: q(h | v) makes h the latent and v the observed variable.
+    const auto hv =
+        check_text("$$\\log p(v) = \\mathbb{E}_{q(h|v)}[\\log \\frac{p(v, h)}{q(h|v)}] + "
+                   "D_{KL}(q(h|v) \\| p(h|v))$$\n");
+    REQUIRE(hv.steps.size() == 1);
+    CHECK(hv.steps[0].verdict == note_verdict::justified);
+    const auto& said = hv.assumptions;
+    CHECK(std::find_if(said.begin(), said.end(), [](const std::string& a) {
+              return a.find("h read as latent") != std::string::npos;
+          }) != said.end());
+    CHECK(std::find_if(said.begin(), said.end(), [](const std::string& a) {
+              return a.find("v read as observed") != std::string::npos;
+          }) != said.end());
+    // Diffusion notation: x_{1:T} drawn by q given x_0. The bound with the KL is right; the
+    // pointwise log-ratio in its place is not (it is negative at some x_{1:T}).
+    const auto diffusion = check_text(
+        "$$-\\log p(x_0) \\leq -\\log p(x_0) + D_{KL}(q(x_{1:T}|x_0) \\| p(x_{1:T}|x_0))$$\n\n"
+        "$$-\\log p(x_0) \\leq -\\log p(x_0) + \\log \\frac{q(x_{1:T}|x_0)}{p(x_{1:T}|x_0)}$$\n");
+    REQUIRE(diffusion.steps.size() == 2);
+    CHECK_FALSE(diffusion.steps[0].is_error());
+    CHECK(diffusion.steps[0].understood());
+    CHECK(diffusion.steps[1].verdict == note_verdict::false_step);
+    CHECK(diffusion.steps[1].numeric.pointwise_instances > 0);
+    // q(x) is still the mistake it was: a letter the defaults name keeps its role.
+    const auto qx =
+        check_text("$$\\log p(x) \\geq \\mathbb{E}_{q(x)}[\\log \\frac{p(x, z)}{q(x)}]$$\n");
+    CHECK(qx.errors() == 1);
+}
+
+TEST_CASE("an inequality with a free latent variable must hold at every value of it", "[notes]") {
+    // log p(x) = log p(x, z) - log p(z | x) at every z, so >= holds pointwise too.
+    const auto holds = check_text("$$\\log p(x, z) - \\log p(z|x) \\geq \\log p(x)$$\n");
+    REQUIRE(holds.steps.size() == 1);
+    CHECK_FALSE(holds.steps[0].is_error());
+    // The ELBO's integrand is not below log p(x) at every z.
+    const auto fails = check_text("$$\\log p(x) \\geq \\log p(x, z) - \\log q(z|x)$$\n");
+    REQUIRE(fails.steps.size() == 1);
+    CHECK(fails.steps[0].verdict == note_verdict::false_step);
+    CHECK(fails.steps[0].numeric.points_compared > 0);
+    CHECK(fails.steps[0].message.find("free latent variable") != std::string::npos);
+}
+
+TEST_CASE("a definition of the ELBO must be the ELBO; later steps read it as the ELBO", "[notes]") {
+    // Line 1 writes a product where a sum is meant; line 3 is right about the real ELBO.
+    const auto r = check_text(
+        "$$\\text{ELBO}(q) = \\mathbb{E}_{q(z|x)}[\\log p(x, z)] \\mathbb{E}_{q(z|x)}[\\log "
+        "q(z|x)]$$\n\n"
+        "$$\\log p(x) = \\text{ELBO}(q) + D_{KL}(q(z|x) \\| p(z|x))$$\n");
+    const auto* definition = step_on_line(r, 1, true);
+    REQUIRE(definition);
+    CHECK(definition->definition);
+    CHECK(definition->verdict == note_verdict::false_step);
+    const auto* later = step_on_line(r, 3);
+    REQUIRE(later);
+    CHECK_FALSE(later->is_error());
+    CHECK(r.errors() == 1);
+    // A right definition is not flagged.
+    const auto right = check_text("$$\\text{ELBO}(q) = \\mathbb{E}_{q(z|x)}[\\log p(x, z)] - "
+                                  "\\mathbb{E}_{q(z|x)}[\\log q(z|x)]$$\n");
+    CHECK(right.errors() == 0);
+    const auto* claim = step_on_line(right, 1, true);
+    REQUIRE(claim);
+    CHECK(claim->verdict == note_verdict::justified);
+}
+
+TEST_CASE("a letter the note defines stands for its definition, also before it", "[notes]") {
+    // "= ELBO + R" where R is the gap log p(x) - ELBO: the ELBO is not the ELBO plus the gap.
+    const auto r =
+        check_text("$$\\log p(x) \\geq \\mathbb{E}_{q(z|x)}[\\log \\frac{p(x, z)}{q(z|x)}] = "
+                   "\\mathbb{E}_{q(z|x)}[\\log \\frac{p(x, z)}{q(z|x)}] + R$$\n\n"
+                   "where\n\n"
+                   "$$R = \\log p(x) - \\mathbb{E}_{q(z|x)}[\\log \\frac{p(x, z)}{q(z|x)}]$$\n");
+    REQUIRE(r.steps.size() >= 2);
+    CHECK_FALSE(r.steps[0].is_error());
+    CHECK(r.steps[1].verdict == note_verdict::false_step);
+    CHECK(r.errors() == 1);
+}
+
+TEST_CASE("notation of real notes: colour, a font over a list, q(.), escaped subscripts",
+          "[notes]") {
+    const auto r = check_text(
+        "$$\\begin{aligned}\n"
+        "\\log p(\\mathbf{x}) &= \\log \\int p(\\mathbf{x, z}) dz \\quad "
+        "\\textcolor{blue}{\\text{(marginal)}} \\\\\n"
+        "&= \\log \\int q(z|x) \\frac{p(x, z)}{q(z|x)} dz \\quad {\\color{red} \\text{times "
+        "one}}\\\\\n"
+        "&\\geq \\mathbb{E}\\_{q(\\cdot)}[\\log \\frac{p(x, z)}{q(z|x)}]\n"
+        "\\end{aligned}$$\n");
+    REQUIRE(r.steps.size() == 3);
+    for (const auto& s : r.steps)
+        CHECK(s.verdict == note_verdict::justified);
+    CHECK(r.steps[0].author_words.find("marginal") != std::string::npos);
+}
+
+TEST_CASE("a step in a notebook is placed in its cell", "[notes]") {
+    // Cell 0 is code, cell 1 a correct step, cell 2 the dropped log.
+    const std::string notebook = R"({"nbformat": 4, "nbformat_minor": 5, "metadata": {},
+ "cells": [
+  {"cell_type": "code", "metadata": {}, "source": ["x = 1\n"], "outputs": [], "execution_count": null},
+  {"cell_type": "markdown", "metadata": {}, "source": ["$$\\log p(x) = \\log \\int p(x, z) dz$$\n"]},
+  {"cell_type": "markdown", "metadata": {}, "source": ["Then\n", "\n", "$$\\log p(x) = \\mathbb{E}_{q(z|x)}[p(x)]$$\n"]}
+ ]})";
+    const auto r = note_checking::check_text("t.ipynb", notebook).report;
+    REQUIRE(r.steps.size() == 2);
+    CHECK(r.steps[0].cell == 1);
+    CHECK_FALSE(r.steps[0].is_error());
+    CHECK(r.steps[1].cell == 2);
+    CHECK(r.steps[1].where.line == 3);
+    CHECK(r.steps[1].verdict == note_verdict::false_step);
+}
+
+TEST_CASE("the prose says which letters are latent and which observed", "[notes]") {
+    const auto r = check_text("Let $h$ be the hidden units and $v$ the observed data.\n\n"
+                              "$$\\log p(v) = \\log \\int p(v, h) dh$$\n");
+    REQUIRE(r.steps.size() == 1);
+    CHECK(r.steps[0].verdict == note_verdict::justified);
+    CHECK(std::find_if(r.assumptions.begin(), r.assumptions.end(), [](const std::string& a) {
+              return a.find("h read as latent: the prose") != std::string::npos;
+          }) != r.assumptions.end());
+    // Without the sentence the letters have no roles and the step is not understood.
+    const auto bare = check_text("$$\\log p(v) = \\log \\int p(v, h) dh$$\n");
+    REQUIRE(bare.steps.size() == 1);
+    CHECK_FALSE(bare.steps[0].understood());
 }

@@ -615,6 +615,16 @@ class latex_parser {
             return parse_environment(t);
         if (name == "tag" || name == "label" || name == "nonumber" || name == "notag")
             return row_metadata(t);
+        // Colour is presentation, like a size: \color{red} says nothing, and
+        // \textcolor{blue}{X} and \colorbox{yellow}{X} are X.
+        if (name == "color") {
+            read_raw_argument();
+            return std::nullopt;
+        }
+        if (name == "textcolor" || name == "colorbox") {
+            read_raw_argument();
+            return parse_argument(t, 2, 2);
+        }
         if (detail::is_text_command(name)) {
             node c = make(node_kind::command, name, t.where);
             source_position at = here();

@@ -44,6 +44,9 @@ struct labelled_part {
     // \mathcal{L}, or an expression that reads (\text{KL}(q \| p)). Prose has none.
     std::optional<sym::term> label_term;
     bool nonnegative_claim = false; // the label says >= 0 (\geq 0, >=0, non-negative)
+    // How the claim is written: under or over a brace, or as the note's definition of a
+    // quantity with a standard meaning (\text{ELBO} := ..., which must be the ELBO).
+    enum class written { underbrace, overbrace, definition } how = written::underbrace;
 };
 
 // One step of a chain: the relation it claims between the previous term and `next`.
@@ -56,6 +59,7 @@ struct chain_step {
     bool implicit = false;
     std::optional<sym::term> next;
     std::string file;
+    int cell = -1;         // the notebook cell the step is in; -1 for a plain file
     source_position where; // of the relation
     std::string latex;     // the step as written, from its relation to the next one
     std::string annotation;
@@ -123,6 +127,11 @@ inline const node& unwrap(const node& n) {
 inline bool is_parameter_letter(std::string_view word) {
     return in(word, {"\\theta", "\\vartheta", "\\phi", "\\varphi", "\\Theta", "\\Phi", "\\psi",
                      "\\lambda", "\\eta"});
+}
+
+// One Latin letter: what a variable is spelled as when no role lists it.
+inline bool is_plain_letter(std::string_view word) {
+    return word.size() == 1 && std::isalpha(static_cast<unsigned char>(word[0]));
 }
 
 inline bool is_font(std::string_view name) {
@@ -287,7 +296,8 @@ class symbol_table {
 
     std::optional<std::string> variable_key(std::string_view letter) const {
         std::string l(letter);
-        if (contains(context_.observed, l) || contains(context_.latent, l) || l == "\\theta")
+        if (contains(context_.observed, l) || contains(context_.latent, l) || l == "\\theta" ||
+            inferred_.count(l))
             return l;
         if (l.size() == 1 && std::isupper(static_cast<unsigned char>(l[0]))) {
             std::string lower(1, static_cast<char>(std::tolower(static_cast<unsigned char>(l[0]))));
@@ -299,12 +309,21 @@ class symbol_table {
     bool latent_letter(const std::string& key) const { return contains(context_.latent, key); }
     const std::vector<std::string>& observed_letters() const { return context_.observed; }
     const std::vector<std::string>& model_letters() const { return context_.model_families; }
+    bool is_family_letter(const std::string& l) const {
+        auto listed = [&](const std::vector<std::string>& list) {
+            return contains(list, l) ||
+                   (l.size() == 1 &&
+                    contains(list, std::string(1, static_cast<char>(std::tolower(
+                                                      static_cast<unsigned char>(l[0]))))));
+        };
+        return listed(context_.model_families) || listed(context_.guide_families);
+    }
 
     sym::term variable(const std::string& key) {
         auto it = variables_.find(key);
         if (it == variables_.end()) {
             sym::symbol s{0, short_latex(key), 0, {}};
-            bool observed = contains(context_.observed, key);
+            const bool observed = role_of(key) == sym::variable_role::observed;
             s.role = static_cast<std::uint8_t>(observed ? sym::variable_role::observed
                                                         : sym::variable_role::latent);
             if (!context_.observed.empty() && key == context_.observed[0])
@@ -374,8 +393,45 @@ class symbol_table {
     const std::string& first_observed() const { return context_.observed.at(0); }
     const std::string& first_latent() const { return context_.latent.at(0); }
 
+    // The roles a letter plays: as the context lists it; else as the note's guide shows it
+    // (what the guide draws is latent, what it is conditioned on observed: q(h | v),
+    // q(x_{1:T} | x_0)); else a subscripted letter plays its base letter's role (x_0 is a data
+    // point when x is the data); else latent.
+    sym::variable_role role_of(const std::string& key) const {
+        if (contains(context_.observed, key))
+            return sym::variable_role::observed;
+        if (contains(context_.latent, key))
+            return sym::variable_role::latent;
+        if (auto it = inferred_.find(key); it != inferred_.end())
+            return it->second;
+        if (auto bar = key.find('_'); bar != std::string::npos && bar > 0)
+            if (contains(context_.observed, key.substr(0, bar)))
+                return sym::variable_role::observed;
+        return sym::variable_role::latent;
+    }
+    // Whether the context fixes the key's role (then the guide cannot change it: q(x) is a
+    // mistake to report, not a reason to make x latent).
+    bool role_fixed(const std::string& key) const {
+        return contains(context_.observed, key) || contains(context_.latent, key) ||
+               key == "\\theta";
+    }
+    // Records a role the guide shows; true when it is new or changes one.
+    bool infer_role(const std::string& key, sym::variable_role role) {
+        auto [it, added] = inferred_.emplace(key, role);
+        if (added)
+            return true;
+        return false; // the first reading stands: a letter drawn once stays latent
+    }
+    bool role_inferred(const std::string& key) const { return inferred_.count(key) > 0; }
+    const std::map<std::string, sym::variable_role>& inferred_roles_list() const {
+        return inferred_;
+    }
+    // Forgets the variables read so far, so that a second reading gives them inferred roles.
+    void forget_variables() { variables_.clear(); }
+
   private:
     const meaning_context& context_;
+    std::map<std::string, sym::variable_role> inferred_;
     std::map<std::string, sym::symbol> variables_, families_, names_;
     int next_id_ = 100;
 };
@@ -387,9 +443,18 @@ struct note_state {
 
     symbol_table symbols;
     bool observed_in_note = false;
-    std::map<std::string, sym::term> definitions; // by name key
-    // Parameter letters (\theta, \phi, ...) the note draws as random variables (p(\theta)).
-    std::set<std::string> random_parameters;
+    std::map<std::string, sym::term> definitions;      // by name key
+    std::map<std::string, const row*> definition_rows; // the row each definition was read from
+    // Parameter letters (\theta, \phi, ...) the note draws as random variables (p(\theta)),
+    // with the first display block that draws each: from there on (in reading order) the
+    // letter is a variable; before, p(x | \theta) is a model with parameter \theta, as a reader
+    // meets it before the author puts a prior on it.
+    std::map<std::string, std::size_t> random_parameters;
+    std::size_t block = 0; // the display block being read, in reading order
+    bool drawn_by_now(const std::string& letter) const {
+        auto it = random_parameters.find(letter);
+        return it != random_parameters.end() && it->second <= block;
+    }
     // How the note itself writes its guide (q(z) or q(z|x)), counted while observing, so
     // that a bare q under an expectation means what the note's explicit q's say.
     bool observing = false;
@@ -397,6 +462,9 @@ struct note_state {
     std::optional<sym::term> guide_form;
 
     std::vector<std::string> assumptions; // note-level, each once
+    // Set while observing when the guide showed the role of a letter the context does not
+    // list: the note is then observed once more, so every variable is read with its role.
+    bool inferred_roles = false;
 
     void assume(const std::string& what) {
         if (!contains(assumptions, what))
@@ -448,6 +516,10 @@ class expression_reader {
 
     // Where labels of \underbrace and \overbrace go while reading; none when null.
     void collect_labels(std::vector<labelled_part>* to) { labels_ = to; }
+
+    // The ELBO of the note's model and guide, E_{z ~ q}[log p(x, z) / q] (when the note
+    // writes one guide form): what a definition of the ELBO must equal.
+    std::optional<sym::term> elbo_of_note() { return standard_elbo(false); }
 
     // A named quantity's key when `n` spells one (ELBO, \mathcal{L}).
     static std::optional<std::string> name_key(const node& item) {
@@ -579,7 +651,38 @@ class expression_reader {
         return end;
     }
 
+    // \log{p(x, z) - \log q(z)} renders as "log p(x, z) - log q(z)": braces do not show, so a
+    // brace group after a log holding a sum is read as it is seen, the log of its first
+    // term and the rest, not as the log of the sum (\log(..) and \log\left(..\right) are).
+    static std::optional<items> with_invisible_braces(const items& v, std::size_t i,
+                                                      std::size_t end) {
+        std::optional<items> out;
+        for (std::size_t k = i; k < end; ++k) {
+            const bool braces_after_log = k + 1 < end && v[k + 1]->kind == node_kind::group &&
+                                          in(word_of(*v[k]), {"\\log", "\\ln"});
+            std::vector<const node*> inner;
+            if (braces_after_log)
+                inner = items_of(v[k + 1]->children);
+            const bool holds_sum =
+                std::find_if(inner.begin() + (inner.empty() ? 0 : 1), inner.end(),
+                             [](const node* c) { return is_sign(*c); }) != inner.end();
+            if (!out && holds_sum)
+                out.emplace(v.begin() + static_cast<std::ptrdiff_t>(i),
+                            v.begin() + static_cast<std::ptrdiff_t>(k));
+            if (!out)
+                continue;
+            out->push_back(v[k]);
+            if (holds_sum) {
+                out->insert(out->end(), inner.begin(), inner.end());
+                ++k;
+            }
+        }
+        return out;
+    }
+
     std::optional<sym::term> sum(const items& v, std::size_t i, std::size_t end) {
+        if (auto seen = with_invisible_braces(v, i, end))
+            return sum(*seen, 0, seen->size());
         std::optional<sym::term> total;
         while (i < end) {
             bool negative = false;
@@ -700,9 +803,17 @@ class expression_reader {
             if (!base || n.primes)
                 return std::nullopt;
             std::string index;
-            if (n.has_subscript && !n.has_superscript)
+            if (n.has_subscript && !n.has_superscript) {
                 index = word_of(sequence_of(n.subscript));
-            else if (n.has_superscript && !n.has_subscript) {
+                // x_{1:T}, x_{0:T}, z_{t-1}: a range or an offset index spelled out.
+                if (index.empty()) {
+                    index = remark_free_spelling(n.subscript);
+                    for (char c : index)
+                        if (!std::isalnum(static_cast<unsigned char>(c)) &&
+                            !in(std::string(1, c), {":", "-", "+", ","}))
+                            index.clear();
+                }
+            } else if (n.has_superscript && !n.has_subscript) {
                 // z^{(1)} is the first draw, the same as z_1.
                 auto sup = items_of(n.superscript);
                 if (sup.size() == 3 && is_symbol(*sup[0], {"("}) && is_symbol(*sup[2], {")"}))
@@ -774,9 +885,27 @@ class expression_reader {
     std::optional<sym::term> density_arguments(const sym::symbol& family, const items& v,
                                                std::size_t& i, std::size_t end) {
         const node& open = *v[i];
-        auto args = bracket_items(v, i, end);
-        if (!args)
+        auto written = bracket_items(v, i, end);
+        if (!written)
             return std::nullopt;
+        // q(\cdot), q(.): the density with its argument left out, as a bare letter is.
+        if (written->size() == 1 && is_symbol(*(*written)[0], {"\\cdot", ".", "\\bullet"}))
+            return bare_density(family, std::nullopt, open);
+        // p(\mathbf{X, Z}): a font around a list of variables is the list in that font.
+        std::optional<items> args(std::in_place);
+        for (const node* a : *written) {
+            const node& u = *a;
+            std::vector<const node*> inside;
+            if (u.kind == node_kind::command && is_font(u.name) && u.children.size() == 1)
+                inside = items_of(u.children[0].kind == node_kind::group ? u.children[0].children
+                                                                         : u.children);
+            if (std::none_of(inside.begin(), inside.end(),
+                             [](const node* c) { return is_symbol(*c, {","}); })) {
+                args->push_back(a);
+                continue;
+            }
+            args->insert(args->end(), inside.begin(), inside.end());
+        }
         std::vector<sym::term> sampled, given;
         bool after_bar = false;
         items current;
@@ -790,8 +919,8 @@ class expression_reader {
             const std::string word = word_of(*current[0]);
             if (is_parameter_letter(word)) {
                 if (state_.observing && !after_bar)
-                    state_.random_parameters.insert(word);
-                if (after_bar && !state_.random_parameters.count(word)) {
+                    state_.random_parameters.emplace(word, state_.block); // the first draw
+                if (after_bar && !state_.drawn_by_now(word)) {
                     if (!state_.observing)
                         state_.assume(word + " after a bar read as a parameter (p(x | " + word +
                                       ") is p_" + word + "(x))");
@@ -799,10 +928,24 @@ class expression_reader {
                     return true;
                 }
             }
+            const bool guide_density =
+                family.role == static_cast<std::uint8_t>(sym::family_role::guide);
+            // An unknown single letter the guide draws or is conditioned on is a variable
+            // (q(h | v)): its role is what the guide shows.
+            if (state_.observing && guide_density && is_plain_letter(word) &&
+                !state_.symbols.variable_key(word) && !family_of(*current[0]))
+                state_.inferred_roles |= state_.symbols.infer_role(
+                    word, after_bar ? sym::variable_role::observed : sym::variable_role::latent);
             auto var = variable_of(*current[0]);
             if (!var) {
                 fail(*current[0], "not a variable");
                 return false;
+            }
+            if (state_.observing && guide_density) {
+                const std::string key(var->latex.view());
+                if (!state_.symbols.role_fixed(key) && !state_.symbols.role_inferred(key))
+                    state_.inferred_roles |= state_.symbols.infer_role(
+                        key, after_bar ? sym::variable_role::observed : sym::variable_role::latent);
             }
             (after_bar ? given : sampled).push_back(std::move(*var));
             current.clear();
@@ -1034,7 +1177,13 @@ class expression_reader {
         auto said = items_of(*script);
         if (said.empty())
             return;
-        labelled_part out{part, {}, n.where, std::nullopt, false};
+        labelled_part out{part,
+                          {},
+                          n.where,
+                          std::nullopt,
+                          false,
+                          which == "overbrace" ? labelled_part::written::overbrace
+                                               : labelled_part::written::underbrace};
         bool one_text = said.size() == 1 && said[0]->kind == node_kind::command &&
                         said[0]->children.size() == 1 &&
                         said[0]->children[0].kind == node_kind::text;
@@ -1239,6 +1388,40 @@ class expression_reader {
         return sym::make_kl(std::move(*p), std::move(*q));
     }
 
+    // H(q), \mathcal{H}[q(z | x)], \mathbb{H}(q_\phi): the entropy of a density,
+    // -E_{z ~ q}[log q]; H(q, p) with two densities is the cross-entropy -E_{z ~ q}[log p].
+    // Only a density (or a family letter standing for one) makes H an entropy.
+    std::optional<sym::term> entropy(const items& v, std::size_t& i, std::size_t end) {
+        const node& at = *v[i];
+        ++i;
+        auto args = bracket_items(v, i, end);
+        if (!args)
+            return std::nullopt;
+        std::vector<items> parts(1);
+        for (const node* a : *args) {
+            if (is_symbol(*a, {","}))
+                parts.emplace_back();
+            else
+                parts.back().push_back(a);
+        }
+        if (parts.size() > 2 || parts.front().empty() || parts.back().empty())
+            return fail(at, "an entropy of other than one density or two (cross-entropy)");
+        auto first = distribution(parts.front(), std::nullopt, at);
+        if (!first)
+            return std::nullopt;
+        if (!first->is(sym::op::density) || first->kids.empty())
+            return fail(at, "an entropy of something that is not a density");
+        std::optional<sym::term> second = first;
+        if (parts.size() == 2) {
+            second = distribution(parts.back(), first->kids[0], at);
+            if (!second)
+                return std::nullopt;
+        }
+        sym::term over = first->kids[0];
+        return sym::make_negation(
+            sym::make_expectation(std::move(over), *first, sym::make_log(std::move(*second))));
+    }
+
     std::optional<sym::term> named(const items& v, std::size_t& i, std::size_t end,
                                    const std::string& key) {
         ++i;
@@ -1261,7 +1444,7 @@ class expression_reader {
     // The ELBO a note names without defining it is the ELBO of its model and guide,
     // E_{z ~ q}[log p(x, z) / q]: the quantity the word means wherever it is used. Only with
     // one guide form to take it from; the assumption is reported.
-    std::optional<sym::term> standard_elbo() {
+    std::optional<sym::term> standard_elbo(bool announce = true) {
         const sym::term* guide = state_.only_guide();
         if (!guide && state_.guide_form)
             guide = &*state_.guide_form;
@@ -1274,11 +1457,12 @@ class expression_reader {
         const sym::term x = state_.symbols.variable(state_.symbols.observed_letters().front());
         const sym::term& z = guide->kids[0];
         sym::term joint = sym::make_density(*model, {x, z}, {});
-        state_.assume("ELBO, which the note does not define, read as E_{" +
-                      std::string(z.latex.view()) + " ~ " + std::string(guide->latex.view()) +
-                      "}[log " + std::string(model->latex.view()) + "(" +
-                      std::string(x.latex.view()) + ", " + std::string(z.latex.view()) + ") / " +
-                      std::string(guide->latex.view()) + "]");
+        if (announce)
+            state_.assume("ELBO, which the note does not define, read as E_{" +
+                          std::string(z.latex.view()) + " ~ " + std::string(guide->latex.view()) +
+                          "}[log " + std::string(model->latex.view()) + "(" +
+                          std::string(x.latex.view()) + ", " + std::string(z.latex.view()) +
+                          ") / " + std::string(guide->latex.view()) + "]");
         return sym::make_expectation(z, *guide,
                                      sym::make_log(sym::make_quotient(std::move(joint), *guide)));
     }
@@ -1496,12 +1680,21 @@ class expression_reader {
         // \mathcal{N}(z; \mu, \sigma^2): terms have no Gaussian; one message for all of it.
         if (word == "N" && bracket_follows && in(font, {"", "mathcal", "mathscr", "mathrm"}))
             return gaussian(v, i, end);
+        // The entropy H(q): H written plainly or in a calligraphic, blackboard or roman font,
+        // followed by its bracket.
+        if (word == "H" && bracket_follows &&
+            in(font, {"", "mathcal", "mathbb", "mathrm", "mathscr", "operatorname"}))
+            return entropy(v, i, end);
         // \mathbb{E}[..] with no distribution: over the latent under the note's one guide.
         if (word == "E" && bracket_follows && !state_.observing)
             if (const sym::term* guide = state_.only_guide())
                 return guided_expectation(v, i, end, *guide);
         if (auto key = name_key(n))
             return named(v, i, end, *key);
+        // A letter the note defines (R = ..., read before anything else).
+        if (is_plain_letter(word) && font.empty() && state_.definitions.count(word) &&
+            !state_.symbols.variable_key(word) && !state_.symbols.is_family_letter(word))
+            return named(v, i, end, word);
         if (auto family = family_of(n)) {
             if (bracket_follows) {
                 ++i;
@@ -1549,7 +1742,8 @@ inline void add_annotation(std::string& to, const std::string& text) {
 // A remark as text: \text{..} gives its words, anything else its LaTeX.
 inline std::string remark_text(const std::vector<const node*>& items) {
     std::string out;
-    for (const node* n : items) {
+    for (const node* item : items) {
+        const node* n = &unwrap(*item);
         std::string piece = n->kind == node_kind::command && n->children.size() == 1 &&
                                     n->children[0].kind == node_kind::text
                                 ? n->children[0].name
@@ -1615,7 +1809,8 @@ inline bool opens_remark(const std::vector<node>& children, std::size_t k) {
     for (std::size_t j = k + 1; j < children.size(); ++j) {
         if (children[j].kind == node_kind::spacing)
             continue;
-        return is_text_item(children[j]) || is_equation_number(children, j);
+        // A coloured remark, \quad \textcolor{blue}{\text{..}}, is a group holding the text.
+        return is_text_item(unwrap(children[j])) || is_equation_number(children, j);
     }
     return false;
 }
@@ -1807,6 +2002,50 @@ inline bool introduced_as_condition(const std::string& text, const math_piece& p
                "with",     "given",    "for",       "choose", "choosing", "take",    "taking"});
 }
 
+// The role the words right around a piece of inline math give it: "the latent variables $h$",
+// "$v$ is the observed data", "隐变量 $h$". Only the clause the math is in counts (cut at a
+// comma, a stop, a colon or other math); nothing when it names both roles or neither.
+inline std::optional<sym::variable_role> role_named_around(const std::string& text,
+                                                           const math_piece& piece) {
+    auto is_cut = [](char c) { return in(std::string(1, c), {"$", ",", ".", ";", ":", "\n"}); };
+    std::size_t open = std::min(piece.offset, text.size());
+    while (open > 0 && (text[open - 1] == '$' || text[open - 1] == '(' || text[open - 1] == '\\'))
+        --open;
+    std::size_t close = std::min(piece.offset + piece.latex.size(), text.size());
+    while (close < text.size() && (text[close] == '$' || text[close] == ')' || text[close] == '\\'))
+        ++close;
+    std::size_t from = open;
+    while (from > 0 && open - from < 40 && !is_cut(text[from - 1]))
+        --from;
+    std::size_t to = close;
+    while (to < text.size() && to - close < 40 && !is_cut(text[to]))
+        ++to;
+    auto lowered = [](std::string w) {
+        for (char& c : w)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return w;
+    };
+    // "the hidden units $h$ and $v$ the observed data": "and" ends a clause too.
+    std::string before = lowered(text.substr(from, open - from));
+    std::string after = lowered(text.substr(close, to - close));
+    for (std::string_view conjunction : {" and ", " or ", " while ", " whereas ", "和", "与"}) {
+        if (auto at = before.rfind(conjunction); at != std::string::npos)
+            before.erase(0, at + conjunction.size());
+        if (auto at = after.find(conjunction); at != std::string::npos)
+            after.erase(at);
+    }
+    const std::string words = before + " " + after;
+    auto names = [&](std::initializer_list<std::string_view> list) {
+        return std::any_of(list.begin(), list.end(),
+                           [&](std::string_view w) { return words.find(w) != std::string::npos; });
+    };
+    const bool latent = names({"latent", "hidden", "unobserved", "潜在", "隐变量", "隐藏", "잠재"});
+    const bool observed = names({"observed", "observation", "data", "観測", "观测", "관측"});
+    if (latent == observed)
+        return std::nullopt;
+    return latent ? sym::variable_role::latent : sym::variable_role::observed;
+}
+
 // Whether a piece of math stands alone on its lines: nothing but spaces and at most one list
 // marker (-, *, +, 2., 2)) before its opening delimiter on that line, and nothing but spaces
 // after its closing one.
@@ -1928,14 +2167,51 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
             break;
         }
 
+    // What the prose says a letter is ("the latent variables $h$"), for letters the roles do
+    // not list: read first, so the guide's notation below can only add to it.
+    for (const auto& block : n.math) {
+        if (block.piece.style == math_style::display)
+            continue;
+        const auto rows = rows_in(block.tree);
+        if (rows.size() != 1 || rows[0]->cells.size() != 1)
+            continue;
+        const auto items = items_of(rows[0]->cells[0].children);
+        if (items.size() != 1)
+            continue;
+        const std::string letter = word_of(unwrap(*items[0]));
+        if (!is_plain_letter(letter) || state.symbols.variable_key(letter) ||
+            state.symbols.is_family_letter(letter) ||
+            in(letter, {"i", "j", "k", "n", "N", "K", "T"}))
+            continue;
+        if (auto role = role_named_around(n.source_of(block).text(), block.piece);
+            role && state.symbols.infer_role(letter, *role))
+            state.assume(letter + (*role == sym::variable_role::latent
+                                       ? " read as latent: the prose calls it latent"
+                                       : " read as observed: the prose calls it observed"));
+    }
+
     // How the note writes its guide, from every piece of math, before anything is read.
     std::vector<diagnostic> ignored;
     state.observing = true;
-    for (const auto& block : n.math) {
-        expression_reader reader(state, n.source_of(block), ignored);
-        for (const row* r : rows_in(block.tree))
-            for (const auto& part : links_of(*r))
-                reader.read(part.items);
+    auto observe_every_block = [&] {
+        for (const auto& block : n.math) {
+            state.block = static_cast<std::size_t>(&block - n.math.data());
+            expression_reader reader(state, n.source_of(block), ignored);
+            for (const row* r : rows_in(block.tree))
+                for (const auto& part : links_of(*r))
+                    reader.read(part.items);
+        }
+    };
+    observe_every_block();
+    if (state.inferred_roles) {
+        state.symbols.forget_variables();
+        state.guide_forms.clear();
+        state.random_parameters.clear();
+        observe_every_block();
+        for (const auto& [key, role] : state.symbols.inferred_roles_list())
+            state.assume(key + (role == sym::variable_role::latent
+                                    ? " read as latent: the guide draws it"
+                                    : " read as observed: the guide is conditioned on it"));
     }
     state.observing = false;
     state.settle_guide_form();
@@ -1946,6 +2222,7 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
     for (int pass = 0; pass < 2; ++pass)
         for (const auto& block : n.math)
             for (const row* r : rows_in(block.tree)) {
+                state.block = static_cast<std::size_t>(&block - n.math.data());
                 auto links = links_of(*r);
                 // The name alone, or with what it depends on: \mathcal{L}(\theta, \phi) :=
                 if (links.size() < 2 || links[0].items.empty() ||
@@ -1956,13 +2233,24 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
                        links[0].items[1]->kind == node_kind::delimited)))
                     continue;
                 auto key = expression_reader::name_key(*links[0].items[0]);
+                // A letter alone on the left that plays no role in the note (R = log p(x) -
+                // ELBO, C := ...) names what it is set to; with arguments (f(x) = ..) it is a
+                // function, which terms do not have.
+                if (!key && links[0].items.size() == 1) {
+                    const std::string letter = word_of(*links[0].items[0]);
+                    if (is_plain_letter(letter) && !state.symbols.variable_key(letter) &&
+                        !state.symbols.is_family_letter(letter))
+                        key = letter;
+                }
                 bool defining =
                     pass == 0 ? in(links[1].relation, {":=", "\\equiv"}) : links[1].relation == "=";
                 if (!key || !defining || state.definitions.count(*key))
                     continue;
                 expression_reader reader(state, n.source_of(block), ignored);
-                if (auto t = reader.read(links[1].items))
+                if (auto t = reader.read(links[1].items)) {
                     state.definitions.emplace(*key, std::move(*t));
+                    state.definition_rows.emplace(*key, r);
+                }
             }
 
     // Chains are built in place in out.chains; `current` is the one rows add to. A display
@@ -1995,6 +2283,7 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
     std::optional<std::size_t> previous_source;
     std::size_t previous_end = 0;
     for (const auto& block : n.math) {
+        state.block = static_cast<std::size_t>(&block - n.math.data());
         const source_text& source = n.source_of(block);
         if (!acts_as_display(block, source))
             continue;
@@ -2039,6 +2328,8 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
                 chain_step step;
                 step.implicit = true;
                 step.file = source.name();
+                step.cell = source.cell();
+                step.cell = source.cell();
                 step.where = links[0].where;
                 step.latex = trimmed_step_text(block.piece.latex);
                 while (!step.latex.empty() &&
@@ -2084,6 +2375,8 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
                 chain_step step;
                 step.relation = completes->relation;
                 step.file = source.name();
+                step.cell = source.cell();
+                step.cell = source.cell();
                 step.where = links[0].where;
                 step.labels = std::move(labels);
                 std::size_t from = offset_of(source, links[0].where);
@@ -2119,6 +2412,17 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
                 if (restated) {
                     current = previous_chain;
                 } else {
+                    // The note's definition of the ELBO claims that what it defines is the
+                    // evidence lower bound of its model and guide: tested like a label.
+                    if (auto key = links.size() > 1 && !links[0].items.empty()
+                                       ? expression_reader::name_key(*links[0].items[0])
+                                       : std::nullopt;
+                        key && *key == "\\text{ELBO}" && state.definition_rows.count(*key) &&
+                        state.definition_rows.at(*key) == &r)
+                        if (auto standard = reader.elbo_of_note())
+                            labels.push_back({state.definitions.at(*key), "ELBO", links[1].where,
+                                              std::move(standard), false,
+                                              labelled_part::written::definition});
                     start_chain(links[0].where, std::move(start));
                     out.chains.back().labels = std::move(labels);
                 }
@@ -2162,6 +2466,8 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
                 }
                 chain_step step;
                 step.file = source.name();
+                step.cell = source.cell();
+                step.cell = source.cell();
                 step.where = part.where;
                 step.annotation = part.annotation;
                 step.labels = std::move(labels);
@@ -2220,6 +2526,7 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
     // entirely is kept: inline math is mostly notation in passing, and what it does not say
     // clearly is not reported step by step.
     for (const auto& block : n.math) {
+        state.block = static_cast<std::size_t>(&block - n.math.data());
         const source_text& source = n.source_of(block);
         if (block.piece.style == math_style::display || acts_as_display(block, source))
             continue;
@@ -2260,6 +2567,7 @@ inline note_meaning understand_note(const note& n, const meaning_context& contex
             whole = whole && step.next.has_value() && quiet.empty();
             step.understood = true;
             step.file = source.name();
+            step.cell = source.cell();
             step.where = part.where;
             step.annotation = part.annotation;
             std::size_t from = offset_of(source, part.where);

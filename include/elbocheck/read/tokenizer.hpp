@@ -63,6 +63,14 @@ inline std::vector<token> tokenize(std::string_view latex, source_position start
                 move_to(j);
                 continue;
             }
+            // \_ is the subscript in math that went through Markdown, which would otherwise
+            // read a bare _ as emphasis (Jekyll and Hugo notes write \mathbb{E}\_{q}); a
+            // literal underscore has no place in a formula.
+            if (latex[j] == '_') {
+                out.push_back({token_kind::subscript, "_", here});
+                move_to(j + 1);
+                continue;
+            }
             // A control symbol names one character, which may be multi-byte.
             std::size_t k = j + 1;
             while (k < latex.size() && is_utf8_continuation(latex[k]))

@@ -55,6 +55,8 @@ inline nlohmann::json to_json(const note_step_report& s) {
         j["cell"] = s.cell;
     if (!s.label.empty())
         j["label"] = s.label;
+    if (s.definition)
+        j["definition"] = true;
     if (!s.before_latex.empty())
         j["understood"] = {{"before", s.before_latex}, {"after", s.after_latex}};
     if (!s.reason_conflict.empty())

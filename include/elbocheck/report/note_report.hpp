@@ -29,6 +29,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
 #include <optional>
 #include <span>
 #include <string>
@@ -94,6 +95,9 @@ struct note_step_report {
     // Not empty for the claim a brace label makes (\underbrace{..}_{\text{ELBO}} says the part
     // is the ELBO; _{\geq 0} that it is not negative): the label as written.
     std::string label;
+    // The claim is the note's definition of the quantity `label` names (\text{ELBO} := ..),
+    // which must be what the name means, rather than a brace label.
+    bool definition = false;
 
     bool is_error() const {
         return verdict == note_verdict::false_step || verdict == note_verdict::ill_formed;
@@ -277,6 +281,10 @@ inline void judge(note_step_report& r, const sym::term& before, const sym::term&
         r.verdict = note_verdict::false_step;
         r.message = "false on " + std::to_string(r.numeric.failing) + " of " +
                     std::to_string(r.numeric.instances) + " models";
+        if (r.numeric.pointwise_instances > 0)
+            r.message += " at some value of the free latent variable (an inequality between "
+                         "functions of it must hold at every value; compared at " +
+                         std::to_string(r.numeric.points_compared) + " points)";
         return;
     }
 
@@ -324,8 +332,32 @@ inline void judge(note_step_report& r, const sym::term& before, const sym::term&
 // The claims brace labels make about parts of a step: a part labelled with a quantity equals
 // it, a part labelled >= 0 is not negative. Each is judged like a step, part REL claim, and
 // reported right after the step it is written in (`step` gives the place and numbering).
+// A name whose definition in the note is not what the name means (the ELBO defined as
+// something else): its id and the meaning it is read with afterwards, as a reader who spotted
+// the wrong definition goes on with the right one.
+struct corrected_name {
+    int id = 0;
+    sym::term meaning;
+};
+
+inline sym::term with_corrected_names(sym::term t, const std::vector<corrected_name>& corrected) {
+    if (t.is(sym::op::named) && !t.kids.empty())
+        for (const corrected_name& c : corrected)
+            if (c.id == t.id) {
+                t.kids[0] = c.meaning;
+                return t;
+            }
+    for (sym::term& k : t.kids)
+        k = with_corrected_names(std::move(k), corrected);
+    return t;
+}
+
+// `name`: the named quantity a definition claim is about (the chain's start), and `corrected`
+// where a definition found wrong is recorded.
 inline void check_labels(note_report& out, const note_step_report& step,
-                         const std::vector<read::labelled_part>& labels, const step_context& ctx) {
+                         const std::vector<read::labelled_part>& labels, const step_context& ctx,
+                         const sym::term* name = nullptr,
+                         std::vector<corrected_name>* corrected = nullptr) {
     for (const read::labelled_part& l : labels) {
         if (!l.label_term && !l.nonnegative_claim)
             continue; // prose: "reconstruction term"
@@ -336,13 +368,32 @@ inline void check_labels(note_report& out, const note_step_report& step,
         r.derivation = step.derivation;
         r.index = step.index;
         r.label = l.label;
-        r.latex = "\\underbrace{" + sym::to_latex(l.part).str() + "}_{" + l.label + "}";
+        const std::string part = sym::to_latex(l.part).str();
+        switch (l.how) {
+        case read::labelled_part::written::underbrace:
+            r.latex = "\\underbrace{" + part + "}_{" + l.label + "}";
+            break;
+        case read::labelled_part::written::overbrace:
+            r.latex = "\\overbrace{" + part + "}^{" + l.label + "}";
+            break;
+        case read::labelled_part::written::definition:
+            r.latex = "\\text{" + l.label + "} := " + part;
+            break;
+        }
         if (l.nonnegative_claim) {
             r.claimed = sym::relation::ge;
             judge(r, l.part, sym::make_number({0, 1}), ctx);
         } else {
             r.claimed = sym::relation::eq;
             judge(r, l.part, *l.label_term, ctx);
+        }
+        if (l.how == read::labelled_part::written::definition) {
+            r.definition = true;
+            if (r.verdict == note_verdict::false_step)
+                r.message += ": what the note defines as the " + l.label +
+                             " is not the evidence lower bound of its model and guide";
+            if (r.is_error() && name && corrected)
+                corrected->push_back({name->id, *l.label_term});
         }
         out.steps.push_back(std::move(r));
     }
@@ -365,6 +416,8 @@ inline note_report check_note(const read::note& n, const read::note_meaning& mea
     out.instances = instances.size();
     const note_detail::step_context ctx{instances, &sampling};
 
+    std::vector<note_detail::corrected_name> corrected;
+    std::deque<sym::term> judged_terms;
     for (const read::chain& c : meaning.chains) {
         if (c.steps.empty())
             continue;
@@ -372,16 +425,34 @@ inline note_report check_note(const read::note& n, const read::note_meaning& mea
         if (!c.labels.empty()) {
             note_step_report start;
             start.file = c.steps.front().file;
+            start.cell = c.steps.front().cell;
             start.where = c.where;
             start.derivation = out.derivations;
-            note_detail::check_labels(out, start, c.labels, ctx);
+            note_detail::check_labels(out, start, c.labels, ctx,
+                                      c.start && c.start->is(sym::op::named) ? &*c.start : nullptr,
+                                      &corrected);
         }
-        const sym::term* before = c.start ? &*c.start : nullptr;
+        // The terms as judged, with wrongly defined names read as they should be (a deque, so
+        // that `before` stays valid as more are added).
+        auto as_judged = [&](const sym::term& t) -> const sym::term* {
+            if (corrected.empty())
+                return &t;
+            judged_terms.push_back(note_detail::with_corrected_names(t, corrected));
+            return &judged_terms.back();
+        };
+        const sym::term* start = c.start ? as_judged(*c.start) : nullptr;
+        // A chain that defines a name begins with the definition itself, true as written; a
+        // wrong definition is reported once, by its claim above.
+        const bool defines = std::any_of(c.labels.begin(), c.labels.end(), [](const auto& l) {
+            return l.how == read::labelled_part::written::definition;
+        });
+        const sym::term* before = defines && c.start ? &*c.start : start;
         read::source_position previous = c.where;
         for (std::size_t k = 0; k < c.steps.size(); ++k) {
             const read::chain_step& s = c.steps[k];
             note_step_report r;
             r.file = s.file;
+            r.cell = s.cell;
             r.where = s.where;
             r.derivation = out.derivations;
             r.index = k + 1;
@@ -419,14 +490,14 @@ inline note_report check_note(const read::note& n, const read::note_meaning& mea
             } else {
                 // A block that restates the chain's left side (L = R_1 after L = ... = R_k)
                 // is judged as written, L = R_1: the link from R_k is the reader's inference.
-                if (s.restated && c.start)
-                    before = &*c.start;
-                note_detail::judge(r, *before, *s.next, ctx);
+                if (s.restated && start)
+                    before = start;
+                note_detail::judge(r, *before, *as_judged(*s.next), ctx);
             }
             // A wrong step does not make the next one wrong: the next is judged from the last
             // expression not found wrong, as a reader who spotted the mistake would go on.
             if (!r.is_error())
-                before = s.next ? &*s.next : nullptr;
+                before = s.next ? as_judged(*s.next) : nullptr;
             previous = s.where;
             const note_step_report place = r;
             out.steps.push_back(std::move(r));

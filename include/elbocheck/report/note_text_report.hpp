@@ -27,6 +27,9 @@ inline std::string place(const note_step_report& s) {
 }
 
 inline std::string step_name(const note_step_report& s) {
+    if (s.definition)
+        return "the definition of " + s.label + " (derivation " + std::to_string(s.derivation) +
+               ")";
     if (!s.label.empty())
         return "the label '" + s.label + "' in step " + std::to_string(s.derivation) + "." +
                std::to_string(s.index);

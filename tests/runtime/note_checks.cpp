@@ -270,6 +270,12 @@ TEST_CASE("the prose says which letters are latent and which observed", "[notes]
     CHECK(std::find_if(r.assumptions.begin(), r.assumptions.end(), [](const std::string& a) {
               return a.find("h read as latent: the prose") != std::string::npos;
           }) != r.assumptions.end());
+    // A notation table says it as well.
+    const auto table = check_text("| symbol | meaning |\n|---|---|\n| $v$ | observed data |\n"
+                                  "| $h$ | latent variables |\n\n"
+                                  "$$\\log p(v) = \\log \\int p(v, h) dh$$\n");
+    REQUIRE(table.steps.size() == 1);
+    CHECK(table.steps[0].verdict == note_verdict::justified);
     // Without the sentence the letters have no roles and the step is not understood.
     const auto bare = check_text("$$\\log p(v) = \\log \\int p(v, h) dh$$\n");
     REQUIRE(bare.steps.size() == 1);
